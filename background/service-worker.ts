@@ -1,0 +1,48 @@
+/**
+ * The service worker: wiring only. Listeners are registered synchronously at the top level
+ * so that an event which wakes the worker finds them.
+ */
+import { openCredentialStore } from '../src/vault/idbCredentialStore';
+import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
+import { handleExtensionRequest } from './handleExtensionRequest';
+import { handlePageRequest } from './handlePageRequest';
+import { cancelPromptsOfWindow } from './promptWindows';
+import { loadSettings, showTesterBadge } from './settings';
+
+let storePromise: ReturnType<typeof openCredentialStore> | undefined;
+const store = () => (storePromise ??= openCredentialStore());
+
+const extensionOrigin = new URL(chrome.runtime.getURL('')).origin;
+
+function isFromExtensionPage(sender: chrome.runtime.MessageSender): boolean {
+  return sender.id === chrome.runtime.id && sender.origin === extensionOrigin;
+}
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  let reply: Promise<unknown>;
+  if (isFromExtensionPage(sender)) {
+    reply = handleExtensionRequest(message, store);
+  } else if (message?.channel === PAGE_CHANNEL && sender.frameId !== undefined) {
+    reply = handlePageRequest(message.request, sender, store);
+  } else {
+    return false;
+  }
+  // Both handlers turn their own failures into replies; this is the last resort.
+  reply.then(sendResponse, (error: unknown) => sendResponse({ error: String(error) }));
+  return true;
+});
+
+// The prompt window keeps a port open while it waits, which keeps this worker alive.
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.sender?.origin !== extensionOrigin) port.disconnect();
+});
+
+chrome.windows.onRemoved.addListener(cancelPromptsOfWindow);
+
+loadSettings().then(showTesterBadge, () => undefined);
+
+// Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) loadSettings().then(showTesterBadge, () => undefined);
+});

@@ -1,0 +1,119 @@
+/**
+ * MAIN world, document_start, every frame: replaces navigator.credentials.create/get
+ * before any page script runs. Public-key requests go to the ISOLATED bridge over a
+ * MessagePort that only this closure holds; everything else (password, federated,
+ * otp), and whatever the user hands back to the browser, goes to the browser's own
+ * implementation captured here first.
+ */
+import { creationOptionsToJSON, mediationOf, requestOptionsToJSON } from '../src/webauthn/convertOptions';
+import type { PageReply, PageRequest } from '../src/webauthn/messages';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../src/webauthn/types';
+import { BRIDGE_HELLO, type PortReply } from './channel';
+import { assertionCredential, registrationCredential } from './credentialObjects';
+
+(() => {
+  // navigator.credentials is [SecureContext]: nothing to wrap elsewhere.
+  if (typeof CredentialsContainer === 'undefined' || !('credentials' in navigator)) return;
+
+  // Captured before any page script can replace them.
+  const proto = CredentialsContainer.prototype;
+  const nativeCreate = proto.create;
+  const nativeGet = proto.get;
+  const randomUUID = crypto.randomUUID.bind(crypto);
+  const channel = new MessageChannel();
+  const port = channel.port1;
+  const send = MessagePort.prototype.postMessage.bind(port) as (message: unknown) => void;
+  const pending = new Map<string, (reply: PageReply) => void>();
+
+  port.onmessage = (event: MessageEvent<PortReply>) => {
+    const settle = pending.get(event.data?.requestId);
+    if (!settle) return;
+    pending.delete(event.data.requestId);
+    settle(event.data.reply);
+  };
+  // Delivered as a task, before which only document_start scripts have run: the bridge's
+  // capturing listener takes the port and stops the event (see bridge.iife.ts).
+  window.postMessage({ type: BRIDGE_HELLO }, '*', [channel.port2]);
+
+  function ask(request: PageRequest, signal: AbortSignal | undefined): Promise<PageReply> {
+    return new Promise((resolve, reject) => {
+      pending.set(request.requestId, resolve);
+      send({ request });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          // "If options.signal is aborted, reject promise with options.signal's abort reason."
+          pending.delete(request.requestId);
+          send({ request: { kind: 'abort', requestId: request.requestId } });
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  function errorFor(reply: Extract<PageReply, { kind: 'error' }>): Error {
+    return reply.name === 'TypeError' ? new TypeError(reply.message) : new DOMException(reply.message, reply.name);
+  }
+
+  function prefixed(operation: string, error: unknown): unknown {
+    if (error instanceof TypeError) {
+      return new TypeError(`Failed to execute '${operation}' on 'CredentialsContainer': ${error.message}`);
+    }
+    return error;
+  }
+
+  type Options = Record<string, unknown> & { publicKey?: unknown; signal?: AbortSignal };
+
+  async function ceremony(
+    operation: 'create' | 'get',
+    container: CredentialsContainer,
+    options: Options,
+    native: typeof nativeCreate,
+  ): Promise<Credential | null> {
+    let request: PageRequest;
+    try {
+      const mediation = mediationOf(options, operation);
+      request =
+        operation === 'create'
+          ? { kind: 'create', requestId: randomUUID(), options: creationOptionsToJSON(options.publicKey), mediation }
+          : { kind: 'get', requestId: randomUUID(), options: requestOptionsToJSON(options.publicKey), mediation };
+    } catch (error) {
+      throw prefixed(operation, error);
+    }
+    const signal = options.signal;
+    if (signal?.aborted) throw signal.reason;
+    const reply = await ask(request, signal);
+    switch (reply.kind) {
+      case 'credential':
+        return operation === 'create'
+          ? registrationCredential(reply.credential as RegistrationResponseJSON)
+          : assertionCredential(reply.credential as AuthenticationResponseJSON);
+      case 'fallback':
+        // "Use another device or security key": the exact original request, to the browser.
+        return native.call(container, options as CredentialCreationOptions);
+      case 'error':
+        throw errorFor(reply);
+    }
+  }
+
+  function isOurs(container: unknown, options: unknown): options is Options {
+    return container instanceof CredentialsContainer && typeof options === 'object' && options !== null && (options as Options).publicKey !== undefined;
+  }
+
+  const replacements = {
+    create(this: CredentialsContainer, options?: CredentialCreationOptions): Promise<Credential | null> {
+      if (!isOurs(this, options)) return nativeCreate.call(this, options);
+      return ceremony('create', this, options, nativeCreate);
+    },
+    get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
+      if (!isOurs(this, options)) return nativeGet.call(this, options);
+      // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
+      if ((options as Options).mediation === 'conditional') return nativeGet.call(this, options);
+      return ceremony('get', this, options, nativeGet as typeof nativeCreate);
+    },
+  };
+  for (const name of ['create', 'get'] as const) {
+    Object.defineProperty(proto, name, { value: replacements[name], writable: true, enumerable: true, configurable: true });
+  }
+})();

@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ExtensionRequest, PromptView } from '../../src/webauthn/messages';
+import { errorMessage, sendToWorker } from '../ui/sendToWorker';
+
+/** The user's answer, as `prompt.answer` carries it (messages.ts declares the schema, not a named type). */
+export type { UserDecision } from "../../src/authenticator/types";
+
+export type PromptState =
+  | { status: 'loading' }
+  | { status: 'ready'; prompt: PromptView }
+  /** Answered, timed out or cancelled by the page: the worker no longer waits for it. */
+  | { status: 'gone' }
+  | { status: 'failed'; message: string };
+
+export interface PromptController {
+  state: PromptState;
+  /** True from the moment an answer is sent until it fails (on success the window closes). */
+  answering: boolean;
+  answerError: string | null;
+  answer: (decision: UserDecision) => void;
+}
+
+/** Loads the prompt the worker is waiting on, and sends the one answer that closes it. */
+export function usePrompt(promptId: string | null): PromptController {
+  const [state, setState] = useState<PromptState>({ status: 'loading' });
+  const [answering, setAnswering] = useState(false);
+  const [answerError, setAnswerError] = useState<string | null>(null);
+  // A ref, not state: two quick key presses in one frame must not send two answers.
+  const sent = useRef(false);
+
+  useEffect(() => {
+    if (!promptId) {
+      setState({ status: 'failed', message: 'This window was opened without a request id, so there is nothing to answer.' });
+      return;
+    }
+    sendToWorker({ kind: 'prompt.load', promptId }).then(
+      (reply) => setState(reply.prompt ? { status: 'ready', prompt: reply.prompt } : { status: 'gone' }),
+      (error: unknown) => setState({ status: 'failed', message: errorMessage(error) }),
+    );
+  }, [promptId]);
+
+  const answer = useCallback(
+    (decision: UserDecision) => {
+      if (!promptId || sent.current) return;
+      sent.current = true;
+      setAnswering(true);
+      setAnswerError(null);
+      sendToWorker({ kind: 'prompt.answer', promptId, decision }).then(
+        () => window.close(),
+        (error: unknown) => {
+          sent.current = false;
+          setAnswering(false);
+          setAnswerError(errorMessage(error));
+        },
+      );
+    },
+    [promptId],
+  );
+
+  return { state, answering, answerError, answer };
+}

@@ -1,0 +1,23 @@
+import type { PasskeyView } from '../src/webauthn/messages';
+import { PasskeyRow } from './PasskeyRow';
+
+export function PasskeyList({
+  passkeys,
+  rename,
+  remove,
+  onDeleted,
+}: {
+  passkeys: PasskeyView[];
+  rename: (id: string, name: string) => Promise<void>;
+  remove: (id: string) => Promise<void>;
+  onDeleted: () => void;
+}) {
+  return (
+    // role="list" because `list-style: none` makes some screen readers drop the list semantics.
+    <ul class="passkey-list" role="list" aria-label="Passkeys">
+      {passkeys.map((passkey) => (
+        <PasskeyRow key={passkey.id} passkey={passkey} rename={rename} remove={remove} onDeleted={onDeleted} />
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { PasskeyView } from '../src/webauthn/messages';
+import { PencilIcon, TrashIcon } from '../extension/ui/icons';
+import { DeleteConfirm } from './DeleteConfirm';
+import { PasskeyDetails } from './PasskeyDetails';
+import { RenameForm } from './RenameForm';
+
+type Mode = 'view' | 'rename' | 'confirm-delete';
+
+export function PasskeyRow({
+  passkey,
+  rename,
+  remove,
+  onDeleted,
+}: {
+  passkey: PasskeyView;
+  rename: (id: string, name: string) => Promise<void>;
+  remove: (id: string) => Promise<void>;
+  onDeleted: () => void;
+}) {
+  const [mode, setMode] = useState<Mode>('view');
+  const renameButton = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  // Which button takes keyboard focus back when an inline form closes. The
+  // buttons are not rendered while a form is open, so this waits for the render.
+  const returnFocusTo = useRef<'rename' | 'delete' | null>(null);
+
+  useEffect(() => {
+    if (mode !== 'view' || returnFocusTo.current === null) return;
+    (returnFocusTo.current === 'rename' ? renameButton : deleteButton).current?.focus();
+    returnFocusTo.current = null;
+  }, [mode]);
+
+  const backToView = (focus: 'rename' | 'delete') => {
+    returnFocusTo.current = focus;
+    setMode('view');
+  };
+
+  return (
+    <li class="passkey-row" data-testid="passkey-row" data-passkey-id={passkey.id}>
+      {mode === 'rename' ? (
+        <>
+          <PasskeyDetails passkey={passkey} hideName />
+          <RenameForm
+            passkey={passkey}
+            save={(name) => rename(passkey.id, name)}
+            onDone={() => backToView('rename')}
+          />
+        </>
+      ) : (
+        <div class="row-main">
+          <PasskeyDetails passkey={passkey} />
+          {mode === 'view' ? (
+            <div class="row-actions">
+              <button
+                ref={renameButton}
+                type="button"
+                class="icon"
+                data-testid="rename"
+                aria-label={`Rename passkey ${passkey.name} for ${passkey.rpId}`}
+                title="Rename"
+                onClick={() => setMode('rename')}
+              >
+                <PencilIcon />
+              </button>
+              <button
+                ref={deleteButton}
+                type="button"
+                class="icon"
+                data-testid="delete"
+                aria-label={`Delete passkey ${passkey.name} for ${passkey.rpId}`}
+                title="Delete"
+                onClick={() => setMode('confirm-delete')}
+              >
+                <TrashIcon />
+              </button>
+            </div>
+          ) : null}
+        </div>
+      )}
+      {mode === 'confirm-delete' ? (
+        <DeleteConfirm
+          passkey={passkey}
+          confirm={async () => {
+            await remove(passkey.id);
+            onDeleted();
+          }}
+          onCancel={() => backToView('delete')}
+        />
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { PasskeyView } from '../src/webauthn/messages';
+import { errorMessage, sendToWorker } from '../extension/ui/sendToWorker';
+import { sortPasskeys } from './sortPasskeys';
+import { useRefreshOnChange } from './useRefreshOnChange';
+
+export interface PasskeysState {
+  /** `null` until the first list arrives. */
+  passkeys: PasskeyView[] | null;
+  /** Why the list could not be loaded, if it could not. */
+  loadError: string | null;
+  refresh: () => Promise<void>;
+  /** Throws with the worker's message; the caller shows it next to the passkey. */
+  rename: (id: string, name: string) => Promise<void>;
+  /** Throws with the worker's message; the caller shows it next to the passkey. */
+  remove: (id: string) => Promise<void>;
+}
+
+export function usePasskeys(): PasskeysState {
+  const [passkeys, setPasskeys] = useState<PasskeyView[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  // Refreshes can overlap (focus and storage events arrive together); only the
+  // latest one may write the list, or an older answer could undo a delete.
+  const latest = useRef(0);
+
+  const refresh = useCallback(async () => {
+    const call = ++latest.current;
+    try {
+      const reply = await sendToWorker({ kind: 'passkeys.list' });
+      if (call !== latest.current) return;
+      setPasskeys(sortPasskeys(reply.passkeys));
+      setLoadError(null);
+    } catch (error) {
+      if (call !== latest.current) return;
+      setLoadError(errorMessage(error));
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useRefreshOnChange(refresh);
+
+  const rename = useCallback(
+    async (id: string, name: string) => {
+      await sendToWorker({ kind: 'passkeys.rename', id, name });
+      await refresh();
+    },
+    [refresh],
+  );
+
+  const remove = useCallback(
+    async (id: string) => {
+      await sendToWorker({ kind: 'passkeys.delete', id });
+      await refresh();
+    },
+    [refresh],
+  );
+
+  return { passkeys, loadError, refresh, rename, remove };
+}

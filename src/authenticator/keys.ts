@@ -1,0 +1,91 @@
+/**
+ * Credential key pairs: generation, storage form (PKCS#8) and signing, per COSE
+ * algorithm. `credentialAlgorithms` is the table makeCredential chooses from and
+ * getAssertion signs with; EdDSA (-8) and RS256 (-257) are added as entries.
+ */
+import { p256 } from '@noble/curves/nist.js';
+import { fromBase64url, toBase64url } from '../webauthn/base64url';
+import { toBufferSource } from '../webauthn/bytes';
+import { coseKeyToSpki, encodeCoseP256Key } from '../webauthn/cose';
+import { rawSignatureToDer } from '../webauthn/der';
+import { COSEAlgorithm, type COSEAlgorithmIdentifier } from '../webauthn/types';
+
+export interface CredentialKeyPair {
+  privateKeyPkcs8: Uint8Array;
+  publicKeyCose: Uint8Array;
+  /** SubjectPublicKeyInfo DER, what `getPublicKey()` returns. */
+  publicKeySpki: Uint8Array;
+}
+
+export interface CredentialAlgorithm {
+  alg: COSEAlgorithmIdentifier;
+  /** Draws the private key from `randomBytes`, so a test can feed a known key through it. */
+  generate(randomBytes: (length: number) => Uint8Array): Promise<CredentialKeyPair>;
+  /** Signs `message` in the algorithm's WebAuthn signature format. */
+  sign(privateKeyPkcs8: Uint8Array, message: Uint8Array): Promise<Uint8Array>;
+}
+
+const P256_IMPORT = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+const SCALAR_LENGTH = 32;
+/** A uniformly random 32-byte string is outside [1, n-1] with probability below 2^-32; failing this often means the RNG is broken. */
+const MAX_KEY_DRAWS = 8;
+
+/**
+ * ES256: ECDSA on P-256 with SHA-256.
+ *
+ * Signing is deterministic (RFC 6979) through @noble/curves, because WebCrypto's
+ * ECDSA draws a random nonce and could never reproduce the spec's test vectors,
+ * which say "ECDSA signatures use a deterministic nonce [RFC6979]". The vectors'
+ * signatures are not low-S normalized (none.ES256's s is above n/2), so neither
+ * is ours: `lowS: false`. WebAuthn verifiers (WebCrypto, OpenSSL) accept either half.
+ */
+export const es256: CredentialAlgorithm = {
+  alg: COSEAlgorithm.ES256,
+
+  async generate(randomBytes) {
+    const scalar = drawP256Scalar(randomBytes);
+    const point = p256.getPublicKey(scalar, false);
+    // WebCrypto writes the PKCS#8 DER from a JWK, so there is no hand-made ASN.1.
+    const key = await crypto.subtle.importKey(
+      'jwk',
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        x: toBase64url(point.subarray(1, 1 + SCALAR_LENGTH)),
+        y: toBase64url(point.subarray(1 + SCALAR_LENGTH)),
+        d: toBase64url(scalar),
+        ext: true,
+      },
+      P256_IMPORT,
+      true,
+      ['sign'],
+    );
+    const publicKeyCose = encodeCoseP256Key(point);
+    return {
+      privateKeyPkcs8: new Uint8Array(await crypto.subtle.exportKey('pkcs8', key)),
+      publicKeyCose,
+      publicKeySpki: await coseKeyToSpki(publicKeyCose),
+    };
+  },
+
+  async sign(privateKeyPkcs8, message) {
+    const key = await crypto.subtle.importKey('pkcs8', toBufferSource(privateKeyPkcs8), P256_IMPORT, true, ['sign']);
+    const { d } = await crypto.subtle.exportKey('jwk', key);
+    if (!d) throw new Error('PKCS#8 key has no private scalar');
+    // prehash: the message is authenticatorData || clientDataHash, hashed once with SHA-256 here.
+    const raw = p256.sign(message, fromBase64url(d), { prehash: true, lowS: false, format: 'compact' });
+    return rawSignatureToDer(raw);
+  },
+};
+
+/** The algorithms this authenticator can create credentials with, by COSE identifier. */
+export const credentialAlgorithms: ReadonlyMap<COSEAlgorithmIdentifier, CredentialAlgorithm> = new Map([[es256.alg, es256]]);
+
+/** Key pair generation by rejection sampling (FIPS 186-5 §A.2.2): keep 32 random bytes only if they are an integer in [1, n-1], so every valid scalar is equally likely. */
+function drawP256Scalar(randomBytes: (length: number) => Uint8Array): Uint8Array {
+  for (let draw = 0; draw < MAX_KEY_DRAWS; draw++) {
+    const candidate = randomBytes(SCALAR_LENGTH);
+    if (candidate.length === SCALAR_LENGTH && p256.utils.isValidSecretKey(candidate)) return candidate;
+  }
+  throw new Error('randomBytes produced no valid P-256 private key; the random source is broken');
+}

@@ -1,0 +1,142 @@
+import type { CredentialRecord, CredentialStore } from '../vault/credentialRecord';
+import type { COSEAlgorithmIdentifier } from '../webauthn/types';
+
+/**
+ * The software authenticator follows CTAP 2.1 semantics (authenticatorMakeCredential,
+ * authenticatorGetAssertion). Everything it cannot decide alone comes in through
+ * `AuthenticatorEnvironment`, so the core runs in Node under Vitest and in the
+ * service worker unchanged.
+ */
+
+/** What the authenticator tells the user interface it needs (cf. passkey-rs `UiHint`). */
+export type UserPrompt =
+  | {
+      kind: 'request-new-credential';
+      rpId: string;
+      rpName: string;
+      userName: string;
+      userDisplayName: string;
+      /** The label the credential will get unless the user edits it. */
+      suggestedName: string;
+      userVerification: boolean;
+    }
+  | {
+      kind: 'request-existing-credential';
+      rpId: string;
+      /** Candidates the user chooses from (already filtered by allowList). */
+      candidates: CredentialRecord[];
+      userVerification: boolean;
+    }
+  | { kind: 'inform-excluded-credential-found'; rpId: string; credential: CredentialRecord }
+  | { kind: 'inform-no-credentials-found'; rpId: string };
+
+/** The user's answer. */
+export type UserDecision =
+  | {
+      outcome: 'approve';
+      /** User verification was performed and succeeded (PIN, biometric). */
+      verified: boolean;
+      /** For request-existing-credential: the chosen credential's id. */
+      credentialId?: string;
+      /** For request-new-credential: the name the user gave, if edited. */
+      name?: string;
+    }
+  | { outcome: 'cancel' }
+  /** "Use another device or security key": the client hands the request to the browser. */
+  | { outcome: 'use-another-authenticator' };
+
+export interface UserInterface {
+  /** Inform prompts resolve once acknowledged; their decision is ignored except cancel/use-another. */
+  prompt(request: UserPrompt, signal?: AbortSignal): Promise<UserDecision>;
+}
+
+export interface AuthenticatorEnvironment {
+  store: CredentialStore;
+  ui: UserInterface;
+  /** Cryptographically strong random bytes (crypto.getRandomValues in production). */
+  randomBytes(length: number): Uint8Array;
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** This authenticator's AAGUID (16 bytes). */
+  aaguid: Uint8Array;
+  /** Whether new credentials are backup eligible (and backed up). Default false: device-bound. */
+  backupEligible?: boolean;
+  /**
+   * Whether new backup-eligible credentials start out backed up (BS). Defaults to
+   * `backupEligible`; false models a synced passkey not yet uploaded (BE 1, BS 0).
+   */
+  backupState?: boolean;
+  /** Whether the authenticator can perform user verification at all. */
+  userVerificationAvailable: boolean;
+}
+
+export interface MakeCredentialRequest {
+  /** SHA-256 of clientDataJSON. */
+  clientDataHash: Uint8Array;
+  rp: { id: string; name: string };
+  user: { id: Uint8Array; name: string; displayName: string };
+  /** In the RP's order of preference. */
+  pubKeyCredParams: { type: string; alg: COSEAlgorithmIdentifier }[];
+  excludeList?: { type: string; id: Uint8Array }[];
+  options: { rk: boolean; uv: boolean };
+  signal?: AbortSignal;
+}
+
+export interface MakeCredentialResult {
+  credentialId: Uint8Array;
+  authenticatorData: Uint8Array;
+  /** CBOR attestation object {fmt, attStmt, authData}. */
+  attestationObject: Uint8Array;
+  algorithm: COSEAlgorithmIdentifier;
+  publicKeyCose: Uint8Array;
+  /** SubjectPublicKeyInfo DER of the credential public key. */
+  publicKeySpki: Uint8Array;
+  /** Whether a client-side discoverable credential was created. */
+  residentKey: boolean;
+}
+
+export interface GetAssertionRequest {
+  rpId: string;
+  clientDataHash: Uint8Array;
+  allowList?: { type: string; id: Uint8Array }[];
+  options: { up: boolean; uv: boolean };
+  signal?: AbortSignal;
+}
+
+export interface GetAssertionResult {
+  credentialId: Uint8Array;
+  authenticatorData: Uint8Array;
+  /** ASN.1 DER signature (ES256) over authenticatorData || clientDataHash. */
+  signature: Uint8Array;
+  /** user.id of the credential; always returned for discoverable credentials. */
+  userHandle: Uint8Array | null;
+}
+
+/** CTAP2 status codes the authenticator ends with (CTAP 2.1 §8.2), by name. */
+export type CtapStatus =
+  | 'CTAP2_ERR_CREDENTIAL_EXCLUDED'
+  | 'CTAP2_ERR_UNSUPPORTED_ALGORITHM'
+  | 'CTAP2_ERR_OPERATION_DENIED'
+  | 'CTAP2_ERR_NO_CREDENTIALS'
+  | 'CTAP2_ERR_UNSUPPORTED_OPTION'
+  | 'CTAP2_ERR_KEEPALIVE_CANCEL'
+  | 'CTAP2_ERR_PUAT_REQUIRED'
+  | 'CTAP1_ERR_INVALID_PARAMETER';
+
+export class CtapError extends Error {
+  constructor(
+    readonly status: CtapStatus,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CtapError';
+  }
+}
+
+/** The user chose "Use another device or security key" in the prompt. Not an error for the page. */
+export class AnotherAuthenticatorChosen extends Error {
+  constructor() {
+    super('the user chose another device or security key');
+    this.name = 'AnotherAuthenticatorChosen';
+  }
+}

@@ -1,0 +1,102 @@
+import { makeCredential } from '../authenticator/makeCredential';
+import type { AuthenticatorEnvironment, MakeCredentialResult } from '../authenticator/types';
+import { fromBase64url, toBase64url } from '../webauthn/base64url';
+import { sha256 } from '../webauthn/bytes';
+import { CeremonyError } from '../webauthn/errors';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
+import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony } from './ceremony';
+import { serializeClientData } from './clientData';
+import { resolveRpId } from './rpId';
+
+/** "If pubKeyCredParams's size is zero: append ES256 and RS256" (WebAuthn L3 §5.1.3 step 10). */
+const DEFAULT_CRED_PARAMS = [
+  { type: 'public-key', alg: -7 },
+  { type: 'public-key', alg: -257 },
+];
+
+export interface CreateRequest {
+  options: PublicKeyCredentialCreationOptionsJSON;
+  caller: CallerContext;
+  signal?: AbortSignal;
+}
+
+/**
+ * The client half of [[Create]] (WebAuthn L3 §5.1.3): checks the options against the caller,
+ * builds clientDataJSON, runs authenticatorMakeCredential and assembles the response.
+ */
+export async function createCredential(
+  env: AuthenticatorEnvironment,
+  { options, caller, signal }: CreateRequest,
+): Promise<CeremonyOutcome<RegistrationResponseJSON>> {
+  // Step 5: "If the length of options.user.id is not between 1 and 64 bytes (inclusive) then throw a TypeError."
+  const userId = fromBase64url(options.user.id);
+  if (userId.length < 1 || userId.length > 64) throw new CeremonyError('user-id-length', `${userId.length} bytes`);
+
+  const rpId = resolveRpId(caller.origin, options.rp.id);
+
+  // Step 10: keep the entries whose type the client knows; none at all is NotSupportedError.
+  const requested = options.pubKeyCredParams.length === 0 ? DEFAULT_CRED_PARAMS : options.pubKeyCredParams;
+  const pubKeyCredParams = requested.filter((param) => param.type === 'public-key');
+  if (pubKeyCredParams.length === 0) throw new CeremonyError('no-supported-credential-type');
+
+  const selection = options.authenticatorSelection ?? {};
+  // residentKey: "required" and "preferred" make a discoverable credential, "discouraged" does not.
+  // Absent, Latchkey makes a passkey (discoverable), which "discouraged" permits anyway.
+  const residentKey = selection.residentKey ?? (selection.requireResidentKey ? 'required' : 'preferred');
+  const wantsResidentKey = residentKey !== 'discouraged';
+  const userVerification = selection.userVerification ?? 'preferred';
+  const uv = userVerification === 'required' || (userVerification === 'preferred' && env.userVerificationAvailable);
+
+  const clientDataJSON = serializeClientData({
+    type: 'webauthn.create',
+    challenge: options.challenge,
+    origin: caller.origin,
+    crossOrigin: !caller.sameOriginWithAncestors,
+    ...(caller.sameOriginWithAncestors ? {} : { topOrigin: caller.topOrigin }),
+  });
+  const clientDataHash = await sha256(clientDataJSON);
+
+  return runCeremony(
+    clampTimeout(options.timeout),
+    signal,
+    (ceremonySignal) =>
+      makeCredential(env, {
+        clientDataHash,
+        rp: { id: rpId, name: options.rp.name },
+        user: { id: userId, name: options.user.name, displayName: options.user.displayName },
+        pubKeyCredParams,
+        excludeList: (options.excludeCredentials ?? [])
+          .filter((descriptor) => descriptor.type === 'public-key')
+          .map((descriptor) => ({ type: descriptor.type, id: fromBase64url(descriptor.id) })),
+        options: { rk: wantsResidentKey, uv },
+        signal: ceremonySignal,
+      }),
+    (result) => toRegistrationResponse(result, clientDataJSON, options.extensions),
+  );
+}
+
+function toRegistrationResponse(
+  result: MakeCredentialResult,
+  clientDataJSON: Uint8Array,
+  extensions: Record<string, unknown> | undefined,
+): RegistrationResponseJSON {
+  const clientExtensionResults: Record<string, unknown> = {};
+  // credProps: "rk … the Resident Key credential property", reported truthfully.
+  if (extensions?.credProps === true) clientExtensionResults.credProps = { rk: result.residentKey };
+  const id = toBase64url(result.credentialId);
+  return {
+    id,
+    rawId: id,
+    type: 'public-key',
+    authenticatorAttachment: 'platform',
+    clientExtensionResults,
+    response: {
+      clientDataJSON: toBase64url(clientDataJSON),
+      attestationObject: toBase64url(result.attestationObject),
+      authenticatorData: toBase64url(result.authenticatorData),
+      transports: ['internal'],
+      publicKey: toBase64url(result.publicKeySpki),
+      publicKeyAlgorithm: result.algorithm,
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { getAssertion as authenticatorGetAssertion } from '../authenticator/getAssertion';
+import type { AuthenticatorEnvironment, GetAssertionResult } from '../authenticator/types';
+import { fromBase64url, toBase64url } from '../webauthn/base64url';
+import { sha256 } from '../webauthn/bytes';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
+import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony } from './ceremony';
+import { serializeClientData } from './clientData';
+import { resolveRpId } from './rpId';
+
+export interface GetRequest {
+  options: PublicKeyCredentialRequestOptionsJSON;
+  caller: CallerContext;
+  signal?: AbortSignal;
+}
+
+/**
+ * The client half of [[DiscoverFromExternalSource]] (WebAuthn L3 §5.1.4): checks the rpId,
+ * builds clientDataJSON, runs authenticatorGetAssertion and assembles the response.
+ */
+export async function getAssertion(
+  env: AuthenticatorEnvironment,
+  { options, caller, signal }: GetRequest,
+): Promise<CeremonyOutcome<AuthenticationResponseJSON>> {
+  const rpId = resolveRpId(caller.origin, options.rpId);
+  const userVerification = options.userVerification ?? 'preferred';
+  const uv = userVerification === 'required' || (userVerification === 'preferred' && env.userVerificationAvailable);
+
+  const clientDataJSON = serializeClientData({
+    type: 'webauthn.get',
+    challenge: options.challenge,
+    origin: caller.origin,
+    crossOrigin: !caller.sameOriginWithAncestors,
+    ...(caller.sameOriginWithAncestors ? {} : { topOrigin: caller.topOrigin }),
+  });
+  const clientDataHash = await sha256(clientDataJSON);
+  // "If allowCredentials is not empty … credential descriptors whose type is not public-key are ignored."
+  const allowList = (options.allowCredentials ?? [])
+    .filter((descriptor) => descriptor.type === 'public-key')
+    .map((descriptor) => ({ type: descriptor.type, id: fromBase64url(descriptor.id) }));
+  if ((options.allowCredentials?.length ?? 0) > 0 && allowList.length === 0) {
+    // Every listed descriptor was of an unknown type: nothing can match.
+    allowList.push({ type: 'public-key', id: new Uint8Array(0) });
+  }
+
+  return runCeremony(
+    clampTimeout(options.timeout),
+    signal,
+    (ceremonySignal) =>
+      authenticatorGetAssertion(env, {
+        rpId,
+        clientDataHash,
+        allowList,
+        options: { up: true, uv },
+        signal: ceremonySignal,
+      }),
+    (result) => toAuthenticationResponse(result, clientDataJSON),
+  );
+}
+
+function toAuthenticationResponse(result: GetAssertionResult, clientDataJSON: Uint8Array): AuthenticationResponseJSON {
+  const id = toBase64url(result.credentialId);
+  return {
+    id,
+    rawId: id,
+    type: 'public-key',
+    authenticatorAttachment: 'platform',
+    clientExtensionResults: {},
+    response: {
+      clientDataJSON: toBase64url(clientDataJSON),
+      authenticatorData: toBase64url(result.authenticatorData),
+      signature: toBase64url(result.signature),
+      ...(result.userHandle ? { userHandle: toBase64url(result.userHandle) } : {}),
+    },
+  };
+}

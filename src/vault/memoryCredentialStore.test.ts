@@ -1,0 +1,4 @@
+import { describeCredentialStore } from './credentialStoreContract';
+import { createMemoryCredentialStore } from './memoryCredentialStore';
+
+describeCredentialStore('createMemoryCredentialStore', async () => createMemoryCredentialStore());

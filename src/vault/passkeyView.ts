@@ -1,0 +1,20 @@
+import type { PasskeyView } from '../webauthn/messages';
+import type { CredentialRecord } from './credentialRecord';
+
+/** What extension pages may see of a passkey: never key material or the user handle. */
+export function toPasskeyView(record: CredentialRecord): PasskeyView {
+  return {
+    id: record.id,
+    rpId: record.rpId,
+    userName: record.userName,
+    userDisplayName: record.userDisplayName,
+    name: record.name,
+    algorithm: record.algorithm,
+    discoverable: record.discoverable,
+    backupEligible: record.backupEligible,
+    backupState: record.backupState,
+    signCount: record.signCount,
+    createdAt: record.createdAt,
+    lastUsedAt: record.lastUsedAt,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The one message schema. Every message that crosses a boundary (page → MAIN
+ * world → ISOLATED bridge → service worker, and extension pages → service
+ * worker) is declared here and validated with zod where it is received.
+ */
+import { z } from 'zod';
+import { isBase64url } from './base64url';
+
+const base64url = z.string().refine(isBase64url, 'not base64url');
+
+const descriptor = z.object({
+  type: z.string(),
+  id: base64url,
+  transports: z.array(z.string()).optional(),
+});
+
+export const creationOptionsJSON = z.object({
+  rp: z.object({ id: z.string().optional(), name: z.string() }),
+  user: z.object({ id: base64url, name: z.string(), displayName: z.string() }),
+  challenge: base64url,
+  pubKeyCredParams: z.array(z.object({ type: z.string(), alg: z.number().int() })),
+  timeout: z.number().nonnegative().optional(),
+  excludeCredentials: z.array(descriptor).optional(),
+  authenticatorSelection: z
+    .object({
+      authenticatorAttachment: z.string().optional(),
+      residentKey: z.string().optional(),
+      requireResidentKey: z.boolean().optional(),
+      userVerification: z.string().optional(),
+    })
+    .optional(),
+  hints: z.array(z.string()).optional(),
+  attestation: z.string().optional(),
+  attestationFormats: z.array(z.string()).optional(),
+  extensions: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const requestOptionsJSON = z.object({
+  challenge: base64url,
+  timeout: z.number().nonnegative().optional(),
+  rpId: z.string().optional(),
+  allowCredentials: z.array(descriptor).optional(),
+  userVerification: z.string().optional(),
+  hints: z.array(z.string()).optional(),
+  extensions: z.record(z.string(), z.unknown()).optional(),
+});
+
+const requestId = z.string().min(1).max(64);
+const mediation = z.enum(['silent', 'optional', 'conditional', 'required']).optional();
+
+/** Page (through the bridge) → service worker. */
+export const pageRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('create'), requestId, options: creationOptionsJSON, mediation }),
+  z.object({ kind: z.literal('get'), requestId, options: requestOptionsJSON, mediation }),
+  z.object({ kind: z.literal('abort'), requestId }),
+]);
+export type PageRequest = z.infer<typeof pageRequest>;
+
+/** Service worker → page. `fallback`: hand the original request to the browser's own WebAuthn. */
+export type PageReply =
+  | { kind: 'credential'; credential: import('./types').RegistrationResponseJSON | import('./types').AuthenticationResponseJSON }
+  | { kind: 'fallback' }
+  | { kind: 'error'; name: string; message: string };
+
+const passkeyId = base64url.min(1);
+const promptId = z.string().min(1).max(64);
+
+export const userDecision = z.discriminatedUnion('outcome', [
+  z.object({
+    outcome: z.literal('approve'),
+    verified: z.boolean(),
+    credentialId: z.string().optional(),
+    name: z.string().max(200).optional(),
+  }),
+  z.object({ outcome: z.literal('cancel') }),
+  z.object({ outcome: z.literal('use-another-authenticator') }),
+]);
+
+export const settingsPatch = z
+  .object({
+    /** Tester mode: ceremonies are approved without a prompt. Never settable by a page. */
+    testerAutoApprove: z.boolean(),
+  })
+  .partial();
+export type Settings = Required<z.infer<typeof settingsPatch>>;
+export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false };
+
+/** Extension pages (popup, prompt window) → service worker. Refused from content scripts. */
+export const extensionRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('passkeys.list') }),
+  z.object({ kind: z.literal('passkeys.rename'), id: passkeyId, name: z.string().trim().min(1).max(200) }),
+  z.object({ kind: z.literal('passkeys.delete'), id: passkeyId }),
+  z.object({ kind: z.literal('prompt.load'), promptId }),
+  z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
+  z.object({ kind: z.literal('settings.get') }),
+  z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
+]);
+export type ExtensionRequest = z.infer<typeof extensionRequest>;
+
+/** One passkey as the popup and the prompt's account picker see it: no key material. */
+export interface PasskeyView {
+  id: string;
+  rpId: string;
+  userName: string;
+  userDisplayName: string;
+  name: string;
+  algorithm: number;
+  discoverable: boolean;
+  backupEligible: boolean;
+  backupState: boolean;
+  signCount: number | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** What the prompt window shows. */
+export type PromptView =
+  | {
+      promptId: string;
+      kind: 'create';
+      origin: string;
+      rpId: string;
+      rpName: string;
+      userName: string;
+      userDisplayName: string;
+      suggestedName: string;
+      userVerification: boolean;
+      testerMode: boolean;
+    }
+  | {
+      promptId: string;
+      kind: 'get';
+      origin: string;
+      rpId: string;
+      candidates: PasskeyView[];
+      userVerification: boolean;
+      testerMode: boolean;
+    }
+  | { promptId: string; kind: 'excluded'; origin: string; rpId: string; userName: string; testerMode: boolean }
+  | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean };
+
+export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'passkeys.list'
+  ? { passkeys: PasskeyView[] }
+  : K extends 'prompt.load'
+    ? { prompt: PromptView | null }
+    : K extends 'settings.get' | 'settings.set'
+      ? { settings: Settings }
+      : { ok: true };
+
+/** Errors an extension page gets back. */
+export interface ExtensionError {
+  error: string;
+}

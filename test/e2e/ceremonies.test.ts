@@ -1,0 +1,103 @@
+/**
+ * The foundation's end-to-end flow: the built extension in Debian's Chromium, against the
+ * demo relying party verifying with @simplewebauthn/server. The first ceremonies are
+ * answered by clicking Latchkey's own prompt window, as a person would.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
+import { launchBrowser, type LatchkeyBrowser } from './harness';
+import { answerPrompt, openDemo, waitForPrompt } from './pages';
+
+let rp: DemoRelyingParty;
+let latchkey: LatchkeyBrowser;
+
+beforeAll(async () => {
+  rp = await startDemoRelyingParty();
+  latchkey = await launchBrowser();
+});
+
+afterAll(async () => {
+  await latchkey?.close();
+  await rp?.close();
+});
+
+async function storedPasskeys(): Promise<{ id: string; rpId: string; userName: string; name: string }[]> {
+  const popup = await latchkey.openExtensionPage('popup/index.html');
+  const reply = await popup.evaluate(() => chrome.runtime.sendMessage({ kind: 'passkeys.list' }));
+  await popup.close();
+  return reply.passkeys;
+}
+
+describe('register and sign in with a Latchkey passkey', () => {
+  let page: Page;
+
+  it('registers: the save prompt names the site and the account, and the RP verifies the credential', async () => {
+    page = await openDemo(latchkey.browser, `${rp.url}register`);
+    const registration = page.evaluate(() => window.demo.register('alice'));
+    const prompt = await waitForPrompt(latchkey.browser);
+    const text = await prompt.$eval('body', (body) => body.innerText);
+    expect(text).toContain('localhost');
+    expect(text).toContain('alice');
+    expect(text).toContain(rp.origin);
+    await answerPrompt(prompt, '[data-testid="approve"]');
+    const result = await registration;
+    expect(result).toMatchObject({ ok: true });
+    expect(rp.state.credentialsOf('alice')).toHaveLength(1);
+    const stored = await storedPasskeys();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ rpId: 'localhost', userName: 'alice', id: rp.state.credentialsOf('alice')[0]!.id });
+  });
+
+  it('signs in username-first: the account picker offers the passkey and the RP verifies the assertion', async () => {
+    page = await openDemo(latchkey.browser, `${rp.url}login`);
+    const login = page.evaluate(() => window.demo.loginWithUsername('alice'));
+    const prompt = await waitForPrompt(latchkey.browser);
+    const accounts = await prompt.$$eval('[data-testid="account"]', (buttons) => buttons.map((b) => (b as HTMLElement).innerText));
+    expect(accounts).toHaveLength(1);
+    expect(accounts[0]).toContain('alice');
+    await answerPrompt(prompt, '[data-testid="account"]');
+    expect(await login).toMatchObject({ ok: true, text: 'Signed in as alice' });
+    expect(rp.state.credentialsOf('alice')[0]?.counter).toBe(1);
+  });
+
+  it('signs in username-less with the passkey the user picks', async () => {
+    await latchkey.setTesterMode(true);
+    const login = await page.evaluate(() => window.demo.loginUsernameless());
+    expect(login).toMatchObject({ ok: true, text: 'Signed in as alice' });
+    // The per-credential signature counter went up once more, and the RP checked it.
+    expect(rp.state.credentialsOf('alice')[0]?.counter).toBe(2);
+    await latchkey.setTesterMode(false);
+  });
+
+  it('renames the passkey in the popup, then deletes it after confirmation', async () => {
+    const alice = (await storedPasskeys()).find((passkey) => passkey.userName === 'alice')!;
+    const popup = await latchkey.openExtensionPage('popup/index.html');
+    const row = `[data-testid="passkey-row"][data-passkey-id="${alice.id}"]`;
+    await popup.waitForSelector(row);
+    await popup.click(`${row} [data-testid="rename"]`);
+    const input = await popup.waitForSelector(`${row} [data-testid="name-input"]`);
+    await input!.click({ count: 3 });
+    await input!.type('Work laptop');
+    await popup.click(`${row} [data-testid="save-name"]`);
+    await popup.waitForFunction((selector) => document.querySelector(selector)?.textContent?.includes('Work laptop'), {}, row);
+    expect((await storedPasskeys()).find((passkey) => passkey.id === alice.id)?.name).toBe('Work laptop');
+
+    await popup.click(`${row} [data-testid="delete"]`);
+    const confirmText = await popup.$eval('body', (body) => body.innerText);
+    expect(confirmText).toContain('Work laptop');
+    await popup.click('[data-testid="confirm-delete"]');
+    await popup.waitForFunction((selector) => !document.querySelector(selector), {}, row);
+    await popup.close();
+    expect((await storedPasskeys()).some((passkey) => passkey.id === alice.id)).toBe(false);
+  });
+
+  it('after deletion, sign-in offers no Latchkey passkey', async () => {
+    const login = page.evaluate(() => window.demo.loginUsernameless());
+    const prompt = await waitForPrompt(latchkey.browser);
+    expect(await prompt.$('[data-testid="account"]')).toBeNull();
+    expect(await prompt.$eval('body', (body) => body.innerText)).toMatch(/no passkey for localhost/i);
+    await answerPrompt(prompt, '[data-testid="cancel"]');
+    expect(await login).toMatchObject({ ok: false, error: { name: 'NotAllowedError' } });
+  });
+});
