@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { ExtensionRequest, PromptView } from '../../src/webauthn/messages';
+import type { UserDecision } from '../../src/authenticator/types';
+import type { PromptView } from '../../src/webauthn/messages';
 import { errorMessage, sendToWorker } from '../ui/sendToWorker';
 
-/** The user's answer, as `prompt.answer` carries it (messages.ts declares the schema, not a named type). */
-export type { UserDecision } from "../../src/authenticator/types";
+export type { UserDecision };
+
+const KEEPALIVE_MS = 20_000;
 
 export type PromptState =
   | { status: 'loading' }
@@ -38,6 +40,17 @@ export function usePrompt(promptId: string | null): PromptController {
       (error: unknown) => setState({ status: 'failed', message: errorMessage(error) }),
     );
   }, [promptId]);
+
+  // The worker holds the waiting ceremony in memory: a port with traffic keeps it from being
+  // stopped for idleness (30 s) while the person reads the prompt.
+  useEffect(() => {
+    const port = chrome.runtime.connect({ name: 'prompt-keepalive' });
+    const timer = setInterval(() => port.postMessage('keepalive'), KEEPALIVE_MS);
+    return () => {
+      clearInterval(timer);
+      port.disconnect();
+    };
+  }, []);
 
   const answer = useCallback(
     (decision: UserDecision) => {

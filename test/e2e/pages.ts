@@ -1,5 +1,5 @@
 /** Helpers for the demo RP's page API and Latchkey's own windows. */
-import { type Browser, type Page, TargetCloseError } from 'puppeteer-core';
+import { type Browser, type Page, ProtocolError } from 'puppeteer-core';
 
 export interface DemoResult {
   ok: boolean;
@@ -30,7 +30,8 @@ export async function waitForPrompt(browser: Browser): Promise<Page> {
 /** Clicks in the prompt. The window closes itself once answered, which may cut the click's own round trip short. */
 export async function answerPrompt(prompt: Page, selector: string): Promise<void> {
   await prompt.click(selector).catch((error: unknown) => {
-    if (!(error instanceof TargetCloseError) && !prompt.isClosed()) throw error;
+    // Puppeteer reports the closed target as a ProtocolError ("Target closed").
+    if (!(error instanceof ProtocolError && /Target closed/.test(error.message)) && !prompt.isClosed()) throw error;
   });
 }
 
