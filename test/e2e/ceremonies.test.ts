@@ -6,8 +6,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
-import { launchBrowser, type LatchkeyBrowser } from './harness';
-import { answerPrompt, openDemo, waitForPrompt } from './pages';
+import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
+import { answerPrompt, openDemo, waitForPrompt } from '../../src/testing/pages';
 
 let rp: DemoRelyingParty;
 let latchkey: LatchkeyBrowser;
