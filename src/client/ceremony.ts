@@ -27,6 +27,15 @@ export function clampTimeout(timeout: number | undefined): number {
   return Math.min(TIMEOUT_RANGE.max, Math.max(TIMEOUT_RANGE.min, timeout));
 }
 
+/**
+ * Whether to ask the authenticator for user verification: always for "required", for
+ * "preferred" when it can verify, never for "discouraged" (or a value the client does not know).
+ */
+export function wantsUserVerification(requirement: string | undefined, userVerificationAvailable: boolean): boolean {
+  const value = requirement ?? 'preferred';
+  return value === 'required' || (value === 'preferred' && userVerificationAvailable);
+}
+
 const CTAP_FAILURES: Record<CtapStatus, FailureCode> = {
   CTAP2_ERR_CREDENTIAL_EXCLUDED: 'credential-excluded',
   CTAP2_ERR_UNSUPPORTED_ALGORITHM: 'no-common-algorithm',

@@ -44,3 +44,21 @@ export function serializeClientData(data: CollectedClientData): Uint8Array {
   const remainder = Object.keys(rest).length === 0 ? '}' : `,${JSON.stringify(rest).slice(1)}`;
   return new TextEncoder().encode(result + remainder);
 }
+
+/**
+ * The client data of a ceremony run for `caller`: "crossOrigin: the inverse of the value of
+ * the sameOriginWithAncestors argument", and topOrigin only when that is false.
+ */
+export function clientDataJSONFor(
+  type: CollectedClientData['type'],
+  challenge: string,
+  caller: { origin: string; topOrigin: string; sameOriginWithAncestors: boolean },
+): Uint8Array {
+  return serializeClientData({
+    type,
+    challenge,
+    origin: caller.origin,
+    crossOrigin: !caller.sameOriginWithAncestors,
+    ...(caller.sameOriginWithAncestors ? {} : { topOrigin: caller.topOrigin }),
+  });
+}

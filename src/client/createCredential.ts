@@ -4,8 +4,8 @@ import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
 import { CeremonyError } from '../webauthn/errors';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
-import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony } from './ceremony';
-import { serializeClientData } from './clientData';
+import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
+import { clientDataJSONFor } from './clientData';
 import { resolveRpId } from './rpId';
 
 /** "If pubKeyCredParams's size is zero: append ES256 and RS256" (WebAuthn L3 §5.1.3 step 10). */
@@ -44,16 +44,9 @@ export async function createCredential(
   // Absent, Latchkey makes a passkey (discoverable), which "discouraged" permits anyway.
   const residentKey = selection.residentKey ?? (selection.requireResidentKey ? 'required' : 'preferred');
   const wantsResidentKey = residentKey !== 'discouraged';
-  const userVerification = selection.userVerification ?? 'preferred';
-  const uv = userVerification === 'required' || (userVerification === 'preferred' && env.userVerificationAvailable);
+  const uv = wantsUserVerification(selection.userVerification, env.userVerificationAvailable);
 
-  const clientDataJSON = serializeClientData({
-    type: 'webauthn.create',
-    challenge: options.challenge,
-    origin: caller.origin,
-    crossOrigin: !caller.sameOriginWithAncestors,
-    ...(caller.sameOriginWithAncestors ? {} : { topOrigin: caller.topOrigin }),
-  });
+  const clientDataJSON = clientDataJSONFor('webauthn.create', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
 
   return runCeremony(

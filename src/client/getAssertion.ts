@@ -3,8 +3,8 @@ import type { AuthenticatorEnvironment, GetAssertionResult } from '../authentica
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
-import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony } from './ceremony';
-import { serializeClientData } from './clientData';
+import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
+import { clientDataJSONFor } from './clientData';
 import { resolveRpId } from './rpId';
 
 export interface GetRequest {
@@ -22,16 +22,9 @@ export async function getAssertion(
   { options, caller, signal }: GetRequest,
 ): Promise<CeremonyOutcome<AuthenticationResponseJSON>> {
   const rpId = resolveRpId(caller.origin, options.rpId);
-  const userVerification = options.userVerification ?? 'preferred';
-  const uv = userVerification === 'required' || (userVerification === 'preferred' && env.userVerificationAvailable);
+  const uv = wantsUserVerification(options.userVerification, env.userVerificationAvailable);
 
-  const clientDataJSON = serializeClientData({
-    type: 'webauthn.get',
-    challenge: options.challenge,
-    origin: caller.origin,
-    crossOrigin: !caller.sameOriginWithAncestors,
-    ...(caller.sameOriginWithAncestors ? {} : { topOrigin: caller.topOrigin }),
-  });
+  const clientDataJSON = clientDataJSONFor('webauthn.get', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
   // "If allowCredentials is not empty … credential descriptors whose type is not public-key are ignored."
   const allowList = (options.allowCredentials ?? [])

@@ -55,12 +55,16 @@ export interface PublicKeyCredentialRequestOptionsJSON {
   extensions?: Record<string, unknown>;
 }
 
-export interface RegistrationResponseJSON {
+/** What RegistrationResponseJSON and AuthenticationResponseJSON share. */
+interface PublicKeyCredentialJSON {
   id: Base64URLString;
   rawId: Base64URLString;
   type: 'public-key';
   authenticatorAttachment: 'platform' | 'cross-platform' | null;
   clientExtensionResults: Record<string, unknown>;
+}
+
+export interface RegistrationResponseJSON extends PublicKeyCredentialJSON {
   response: {
     clientDataJSON: Base64URLString;
     attestationObject: Base64URLString;
@@ -71,12 +75,7 @@ export interface RegistrationResponseJSON {
   };
 }
 
-export interface AuthenticationResponseJSON {
-  id: Base64URLString;
-  rawId: Base64URLString;
-  type: 'public-key';
-  authenticatorAttachment: 'platform' | 'cross-platform' | null;
-  clientExtensionResults: Record<string, unknown>;
+export interface AuthenticationResponseJSON extends PublicKeyCredentialJSON {
   response: {
     clientDataJSON: Base64URLString;
     authenticatorData: Base64URLString;
