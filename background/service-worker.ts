@@ -7,7 +7,7 @@ import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
 import { handleExtensionRequest } from './handleExtensionRequest';
 import { handlePageRequest } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
-import { loadSettings, showTesterBadge } from './settings';
+import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
 
 let storePromise: ReturnType<typeof openCredentialStore> | undefined;
 const store = () => (storePromise ??= openCredentialStore());
@@ -44,5 +44,7 @@ loadSettings().then(showTesterBadge, () => undefined);
 
 // Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && changes.settings) loadSettings().then(showTesterBadge, () => undefined);
+  if (area !== 'local' || !changes.settings) return;
+  forgetCachedSettings();
+  loadSettings().then(showTesterBadge, () => undefined);
 });

@@ -2,9 +2,17 @@ import { DEFAULT_SETTINGS, type Settings } from '../src/webauthn/messages';
 
 const KEY = 'settings';
 
-export async function loadSettings(): Promise<Settings> {
-  const stored = (await chrome.storage.local.get(KEY))[KEY] as Partial<Settings> | undefined;
-  return { ...DEFAULT_SETTINGS, ...stored };
+/** Read once per worker life and on every change: every ceremony needs them, and a storage read costs about 1 ms. */
+let cached: Promise<Settings> | undefined;
+
+export function loadSettings(): Promise<Settings> {
+  cached ??= chrome.storage.local.get(KEY).then((items) => ({ ...DEFAULT_SETTINGS, ...(items[KEY] as Partial<Settings> | undefined) }));
+  return cached;
+}
+
+/** Called from the worker's storage.onChanged listener, whoever changed the settings. */
+export function forgetCachedSettings(): void {
+  cached = undefined;
 }
 
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {

@@ -100,6 +100,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Latchk
         const current = (await chrome.storage.local.get('settings')).settings ?? {};
         await chrome.storage.local.set({ settings: { ...current, testerAutoApprove: value } });
       }, on);
+      // The worker applies settings from its storage.onChanged listener; the TEST badge shows when it has.
+      const expected = on ? 'TEST' : '';
+      for (let attempt = 0; attempt < 100; attempt++) {
+        if ((await handle.evaluate(() => chrome.action.getBadgeText({}))) === expected) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`tester mode ${on ? 'on' : 'off'} was not applied: the badge never read "${expected}"`);
     },
     async openExtensionPage(pagePath) {
       const page = await browser.newPage();
