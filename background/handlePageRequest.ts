@@ -6,7 +6,7 @@ import type { CredentialStore } from '../src/vault/credentialRecord';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
-import { promptUserInterface } from './promptWindows';
+import { focusTab, promptUserInterface } from './promptWindows';
 import { loadSettings } from './settings';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
@@ -59,7 +59,9 @@ export async function handlePageRequest(
       request.kind === 'create'
         ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
         : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
-    return outcome.kind === 'fallback' ? { kind: 'fallback' } : { kind: 'credential', credential: outcome.credential };
+    if (outcome.kind === 'credential') return { kind: 'credential', credential: outcome.credential };
+    await focusTab(sender.tab);
+    return { kind: 'fallback' };
   } catch (error) {
     return errorReply(error);
   } finally {

@@ -113,3 +113,13 @@ export function cancelPromptsOfWindow(windowId: number): void {
     if (entry.windowId === windowId) entry.settle({ outcome: 'cancel' });
   }
 }
+
+/**
+ * Gives the focus back to the tab that asked, after its prompt window closed. Browsers refuse
+ * WebAuthn to an unfocused document, so a request handed to the browser's own WebAuthn needs it.
+ */
+export async function focusTab(tab: chrome.tabs.Tab | undefined): Promise<void> {
+  if (!tab) return;
+  await chrome.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
+  if (tab.id !== undefined) await chrome.tabs.update(tab.id, { active: true }).catch(() => undefined);
+}

@@ -48,3 +48,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
   forgetCachedSettings();
   loadSettings().then(showTesterBadge, () => undefined);
 });
+
+// A first install opens Latchkey's page in a tab: it says what Latchkey does and holds its
+// settings. (Test drivers for Firefox use that tab too: WebDriver BiDi cannot open extension pages.)
+chrome.runtime.onInstalled.addListener(({ reason }) => {
+  if (reason === 'install') chrome.tabs.create({ url: chrome.runtime.getURL('popup/index.html?welcome=1') }).catch(() => undefined);
+});

@@ -24,6 +24,7 @@ import { assertionCredential, registrationCredential } from './credentialObjects
   const port = channel.port1;
   const send = MessagePort.prototype.postMessage.bind(port) as (message: unknown) => void;
   const pending = new Map<string, (reply: PageReply) => void>();
+  const FOCUS_WAIT_MS = 1_000;
 
   port.onmessage = (event: MessageEvent<PortReply>) => {
     const settle = pending.get(event.data?.requestId);
@@ -49,6 +50,20 @@ import { assertionCredential, registrationCredential } from './credentialObjects
         },
         { once: true },
       );
+    });
+  }
+
+  /** Resolves once this document has focus again, or after FOCUS_WAIT_MS (the browser then decides). */
+  function focusReturned(): Promise<void> {
+    if (document.hasFocus()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        window.removeEventListener('focus', done);
+        resolve();
+      };
+      const timer = setTimeout(done, FOCUS_WAIT_MS);
+      window.addEventListener('focus', done);
     });
   }
 
@@ -90,7 +105,10 @@ import { assertionCredential, registrationCredential } from './credentialObjects
           ? registrationCredential(reply.credential as RegistrationResponseJSON)
           : assertionCredential(reply.credential as AuthenticationResponseJSON);
       case 'fallback':
-        // "Use another device or security key": the exact original request, to the browser.
+        // "Use another device or security key": the exact original request, to the browser. Browsers
+        // refuse WebAuthn to a document without focus, and the focus was in Latchkey's window until
+        // a moment ago: the worker gives it back to this tab, and the request waits for it.
+        await focusReturned();
         return native.call(container, options as CredentialCreationOptions);
       case 'error':
         throw errorFor(reply);

@@ -1,5 +1,7 @@
 /** Helpers for the demo RP's page API and Latchkey's own windows. */
-import { type Browser, type Page, ProtocolError } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
+import type { PasskeyView } from '../webauthn/messages';
+import type { LatchkeyBrowser } from './launchBrowser';
 
 export interface DemoResult {
   ok: boolean;
@@ -18,21 +20,37 @@ declare global {
 }
 
 /** Waits for Latchkey's prompt window and returns it as a page, ready to click. */
-export async function waitForPrompt(browser: Browser): Promise<Page> {
-  const target = await browser.waitForTarget((candidate) => candidate.url().includes('/extension/prompt/index.html'), {
-    timeout: 20_000,
-  });
-  const page = await target.asPage();
+export async function waitForPrompt(latchkey: LatchkeyBrowser): Promise<Page> {
+  const page = await latchkey.waitForExtensionPage('/extension/prompt/index.html');
   await page.waitForSelector('[data-testid="cancel"], [data-testid="approve"], [data-testid="account"]');
   return page;
 }
 
-/** Clicks in the prompt. The window closes itself once answered, which may cut the click's own round trip short. */
+/** Closed, or no longer reachable: Firefox's WebDriver BiDi does not always report extension windows closing. */
+async function isGone(page: Page): Promise<boolean> {
+  return page.isClosed() || page.evaluate(() => false).catch(() => true);
+}
+
+async function closedWithin(page: Page, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await isGone(page)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return isGone(page);
+}
+
+/**
+ * Clicks in the prompt and waits for the window to close, as it does once answered (so the
+ * next waitForPrompt cannot find this one). The close may cut the click's own round trip short.
+ */
 export async function answerPrompt(prompt: Page, selector: string): Promise<void> {
-  await prompt.click(selector).catch((error: unknown) => {
-    // Puppeteer reports the closed target as a ProtocolError ("Target closed").
-    if (!(error instanceof ProtocolError && /Target closed/.test(error.message)) && !prompt.isClosed()) throw error;
-  });
+  try {
+    await prompt.click(selector);
+  } catch (error) {
+    if (!(await closedWithin(prompt, 2_000))) throw error;
+  }
+  if (!(await closedWithin(prompt, 10_000))) throw new Error(`the prompt stayed open after clicking ${selector}`);
 }
 
 export async function openDemo(browser: Browser, url: string): Promise<Page> {
@@ -40,4 +58,12 @@ export async function openDemo(browser: Browser, url: string): Promise<Page> {
   await page.goto(url);
   await page.waitForFunction(() => typeof window.demo === 'object');
   return page;
+}
+
+/** The passkeys Latchkey holds, as its popup lists them (asked from one of the extension's own pages). */
+export async function storedPasskeys(latchkey: LatchkeyBrowser): Promise<PasskeyView[]> {
+  const page = await latchkey.extensionPage();
+  const reply = await page.evaluate(() => chrome.runtime.sendMessage({ kind: 'passkeys.list' }));
+  if (!reply?.passkeys) throw new Error(`passkeys.list failed: ${JSON.stringify(reply)}`);
+  return reply.passkeys;
 }

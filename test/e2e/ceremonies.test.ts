@@ -1,50 +1,42 @@
 /**
- * The foundation's end-to-end flow: the built extension in Debian's Chromium, against the
- * demo relying party verifying with @simplewebauthn/server. The first ceremonies are
- * answered by clicking Latchkey's own prompt window, as a person would.
+ * The foundation's end-to-end flow, in every browser under test (Debian's Chromium and
+ * Firefox ESR) with the built extension, against the demo relying party verifying with
+ * @simplewebauthn/server. Ceremonies are answered by clicking Latchkey's own prompt window,
+ * as a person would, except where tester mode is switched on to show that it works too.
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
-import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { answerPrompt, openDemo, waitForPrompt } from '../../src/testing/pages';
+import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
+import { answerPrompt, openDemo, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
 
-let rp: DemoRelyingParty;
-let latchkey: LatchkeyBrowser;
-
-beforeAll(async () => {
-  rp = await startDemoRelyingParty();
-  latchkey = await launchBrowser();
-});
-
-afterAll(async () => {
-  await latchkey?.close();
-  await rp?.close();
-});
-
-async function storedPasskeys(): Promise<{ id: string; rpId: string; userName: string; name: string }[]> {
-  const popup = await latchkey.openExtensionPage('popup/index.html');
-  const reply = await popup.evaluate(() => chrome.runtime.sendMessage({ kind: 'passkeys.list' }));
-  await popup.close();
-  return reply.passkeys;
-}
-
-describe('register and sign in with a Latchkey passkey', () => {
+describe.each(browsersUnderTest())('%s: register and sign in with a Latchkey passkey', (browserName) => {
+  let rp: DemoRelyingParty;
+  let latchkey: LatchkeyBrowser;
   let page: Page;
+
+  beforeAll(async () => {
+    rp = await startDemoRelyingParty();
+    latchkey = await launchBrowser({ browser: browserName });
+  });
+
+  afterAll(async () => {
+    await latchkey?.close();
+    await rp?.close();
+  });
 
   it('registers: the save prompt names the site and the account, and the RP verifies the credential', async () => {
     page = await openDemo(latchkey.browser, `${rp.url}register`);
     const registration = page.evaluate(() => window.demo.register('alice'));
-    const prompt = await waitForPrompt(latchkey.browser);
+    const prompt = await waitForPrompt(latchkey);
     const text = await prompt.$eval('body', (body) => body.innerText);
     expect(text).toContain('localhost');
     expect(text).toContain('alice');
     expect(text).toContain(rp.origin);
     await answerPrompt(prompt, '[data-testid="approve"]');
-    const result = await registration;
-    expect(result).toMatchObject({ ok: true });
+    expect(await registration).toMatchObject({ ok: true });
     expect(rp.state.credentialsOf('alice')).toHaveLength(1);
-    const stored = await storedPasskeys();
+    const stored = await storedPasskeys(latchkey);
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ rpId: 'localhost', userName: 'alice', id: rp.state.credentialsOf('alice')[0]!.id });
   });
@@ -52,8 +44,10 @@ describe('register and sign in with a Latchkey passkey', () => {
   it('signs in username-first: the account picker offers the passkey and the RP verifies the assertion', async () => {
     page = await openDemo(latchkey.browser, `${rp.url}login`);
     const login = page.evaluate(() => window.demo.loginWithUsername('alice'));
-    const prompt = await waitForPrompt(latchkey.browser);
-    const accounts = await prompt.$$eval('[data-testid="account"]', (buttons) => buttons.map((b) => (b as HTMLElement).innerText));
+    const prompt = await waitForPrompt(latchkey);
+    const accounts = await prompt.$$eval('[data-testid="account"]', (buttons) =>
+      buttons.map((b) => (b as HTMLElement).innerText),
+    );
     expect(accounts).toHaveLength(1);
     expect(accounts[0]).toContain('alice');
     await answerPrompt(prompt, '[data-testid="account"]');
@@ -61,7 +55,7 @@ describe('register and sign in with a Latchkey passkey', () => {
     expect(rp.state.credentialsOf('alice')[0]?.counter).toBe(1);
   });
 
-  it('signs in username-less with the passkey the user picks', async () => {
+  it('signs in username-less, in tester mode without a window', async () => {
     await latchkey.setTesterMode(true);
     const login = await page.evaluate(() => window.demo.loginUsernameless());
     expect(login).toMatchObject({ ok: true, text: 'Signed in as alice' });
@@ -71,7 +65,7 @@ describe('register and sign in with a Latchkey passkey', () => {
   });
 
   it('renames the passkey in the popup, then deletes it after confirmation', async () => {
-    const alice = (await storedPasskeys()).find((passkey) => passkey.userName === 'alice')!;
+    const alice = (await storedPasskeys(latchkey)).find((passkey) => passkey.userName === 'alice')!;
     const popup = await latchkey.openExtensionPage('popup/index.html');
     const row = `[data-testid="passkey-row"][data-passkey-id="${alice.id}"]`;
     await popup.waitForSelector(row);
@@ -81,7 +75,7 @@ describe('register and sign in with a Latchkey passkey', () => {
     await input!.type('Work laptop');
     await popup.click(`${row} [data-testid="save-name"]`);
     await popup.waitForFunction((selector) => document.querySelector(selector)?.textContent?.includes('Work laptop'), {}, row);
-    expect((await storedPasskeys()).find((passkey) => passkey.id === alice.id)?.name).toBe('Work laptop');
+    expect((await storedPasskeys(latchkey)).find((passkey) => passkey.id === alice.id)?.name).toBe('Work laptop');
 
     await popup.click(`${row} [data-testid="delete"]`);
     const confirmText = await popup.$eval('body', (body) => body.innerText);
@@ -89,12 +83,12 @@ describe('register and sign in with a Latchkey passkey', () => {
     await popup.click('[data-testid="confirm-delete"]');
     await popup.waitForFunction((selector) => !document.querySelector(selector), {}, row);
     await popup.close();
-    expect((await storedPasskeys()).some((passkey) => passkey.id === alice.id)).toBe(false);
+    expect((await storedPasskeys(latchkey)).some((passkey) => passkey.id === alice.id)).toBe(false);
   });
 
   it('after deletion, sign-in offers no Latchkey passkey', async () => {
     const login = page.evaluate(() => window.demo.loginUsernameless());
-    const prompt = await waitForPrompt(latchkey.browser);
+    const prompt = await waitForPrompt(latchkey);
     expect(await prompt.$('[data-testid="account"]')).toBeNull();
     expect(await prompt.$eval('body', (body) => body.innerText)).toMatch(/no passkey for localhost/i);
     await answerPrompt(prompt, '[data-testid="cancel"]');
