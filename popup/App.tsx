@@ -9,6 +9,9 @@ import { SettingsSection } from './SettingsSection';
 import { TesterBanner } from './TesterBanner';
 import { usePasskeys } from './usePasskeys';
 import { useSettings } from './useSettings';
+import { WelcomeNote } from './WelcomeNote';
+
+const isWelcome = new URLSearchParams(location.search).has('welcome');
 
 export function App() {
   const { passkeys, loadError, rename, remove } = usePasskeys();
@@ -33,6 +36,8 @@ export function App() {
       {testerOn ? (
         <TesterBanner saving={settings.saving} onTurnOff={() => void settings.setTesterAutoApprove(false)} />
       ) : null}
+
+      {isWelcome ? <WelcomeNote /> : null}
 
       <main class="popup-main" aria-busy={passkeys === null && loadError === null}>
         {loadError ? <ErrorNotice context="Could not load your passkeys." message={loadError} /> : null}
