@@ -1,33 +1,41 @@
-import type { CredentialStore } from '../src/vault/credentialRecord';
 import { toPasskeyView } from '../src/vault/passkeyView';
 import { type ExtensionError, type ExtensionReply, type ExtensionRequest, extensionRequest } from '../src/webauthn/messages';
 import { answerPrompt, promptView } from './promptWindows';
+import type { Services } from './services';
 import { loadSettings, saveSettings } from './settings';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
 
 /** Requests from Latchkey's own pages (popup, prompt window). Content scripts never get here. */
-export async function handleExtensionRequest(message: unknown, store: () => Promise<CredentialStore>): Promise<AnyReply> {
+export async function handleExtensionRequest(message: unknown, services: () => Promise<Services>): Promise<AnyReply> {
   const parsed = extensionRequest.safeParse(message);
   if (!parsed.success) return { error: `Malformed request: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   try {
-    return await answer(parsed.data, store);
+    return await answer(parsed.data, services);
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-async function answer(request: ExtensionRequest, store: () => Promise<CredentialStore>): Promise<AnyReply> {
+async function answer(request: ExtensionRequest, services: () => Promise<Services>): Promise<AnyReply> {
   switch (request.kind) {
     case 'passkeys.list': {
-      const records = await (await store()).list();
-      return { passkeys: records.map(toPasskeyView) };
+      const { credentials, orphans } = await services();
+      const records = await credentials.list();
+      const verdicts = await orphans.verdicts(records);
+      return { passkeys: records.map((record) => toPasskeyView(record, verdicts.get(record.id))) };
     }
     case 'passkeys.rename':
-      await (await store()).update(request.id, (record) => ({ ...record, name: request.name }));
+      await (await services()).credentials.update(request.id, (record) => ({ ...record, name: request.name }));
       return { ok: true };
-    case 'passkeys.delete':
-      await (await store()).delete(request.id);
+    case 'passkeys.delete': {
+      const { credentials, orphans } = await services();
+      await credentials.delete(request.id);
+      await orphans.forget(request.id);
+      return { ok: true };
+    }
+    case 'passkeys.show-again':
+      await (await services()).orphans.clear(request.id, 'the Latchkey popup');
       return { ok: true };
     case 'prompt.load':
       return { prompt: promptView(request.promptId) };

@@ -20,6 +20,8 @@ const malformed: [string, unknown][] = [
     options: { rp: { name: 'x' }, user: { id: 'AA', name: 'x', displayName: 'x' }, challenge: 'AA', pubKeyCredParams: [{ type: 'public-key', alg: 1.5 }] },
   }],
   ['an oversized request id', { kind: 'abort', requestId: 'x'.repeat(65) }],
+  ['a signal with a credential id that is not base64url', { kind: 'signal-unknown-credential', requestId: 'a', rpId: 'example.com', credentialId: 'a+b/' }],
+  ['a signal without its user id', { kind: 'signal-current-user-details', requestId: 'a', rpId: 'example.com', name: 'n', displayName: 'd' }],
 ];
 
 describe('handlePageRequest: a malformed message from a page (or a compromised renderer)', () => {
@@ -27,7 +29,7 @@ describe('handlePageRequest: a malformed message from a page (or a compromised r
     let storeOpened = false;
     const reply = await handlePageRequest(message, sender, async () => {
       storeOpened = true;
-      throw new Error('the store must not be opened');
+      throw new Error('the stores must not be opened');
     });
     expect(reply).toMatchObject({ kind: 'error', name: 'TypeError' });
     expect(storeOpened).toBe(false);

@@ -1,12 +1,13 @@
 import { LATCHKEY_AAGUID } from '../src/authenticator/aaguid';
-import type { AuthenticatorEnvironment } from '../src/authenticator/types';
+import type { ClientEnvironment } from '../src/client/clientEnvironment';
 import { createCredential } from '../src/client/createCredential';
+import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
-import type { CredentialStore } from '../src/vault/credentialRecord';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
 import { focusTab, promptUserInterface } from './promptWindows';
+import type { Services } from './services';
 import { loadSettings } from './settings';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
@@ -29,7 +30,7 @@ function errorReply(error: unknown): PageReply {
 export async function handlePageRequest(
   message: unknown,
   sender: chrome.runtime.MessageSender,
-  store: () => Promise<CredentialStore>,
+  services: () => Promise<Services>,
 ): Promise<PageReply | undefined> {
   const parsed = pageRequest.safeParse(message);
   if (!parsed.success) {
@@ -45,10 +46,16 @@ export async function handlePageRequest(
   const controller = new AbortController();
   running.set(key, controller);
   try {
-    const [caller, settings] = await Promise.all([callerContextOf(sender), loadSettings()]);
-    const env: AuthenticatorEnvironment = {
-      store: await store(),
-      ui: promptUserInterface(caller, settings.testerAutoApprove),
+    const [caller, settings, { credentials, orphans }] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
+    if (request.kind !== 'create' && request.kind !== 'get') {
+      await applySignal(request, caller, credentials, orphans);
+      return { kind: 'done' };
+    }
+    const env: ClientEnvironment = {
+      // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
+      store: orphans.hidingOrphans(credentials),
+      orphans,
+      ui: promptUserInterface(caller, settings.testerAutoApprove, orphans),
       randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,

@@ -1,5 +1,6 @@
 import type { UserDecision, UserInterface, UserPrompt } from '../src/authenticator/types';
 import type { CallerContext } from '../src/client/ceremony';
+import type { OrphanDetector } from '../src/orphans/detector';
 import { toPasskeyView } from '../src/vault/passkeyView';
 import type { PromptView } from '../src/webauthn/messages';
 
@@ -18,7 +19,13 @@ const pending = new Map<string, PendingPrompt>();
 const PROMPT_PAGE = 'extension/prompt/index.html';
 const PROMPT_SIZE = { width: 440, height: 620 } as const;
 
-function viewOf(promptId: string, request: UserPrompt, caller: CallerContext, testerMode: boolean): PromptView {
+async function viewOf(
+  promptId: string,
+  request: UserPrompt,
+  caller: CallerContext,
+  testerMode: boolean,
+  orphans: OrphanDetector,
+): Promise<PromptView> {
   const common = { promptId, origin: caller.origin, rpId: request.rpId, testerMode };
   switch (request.kind) {
     case 'request-new-credential':
@@ -32,7 +39,12 @@ function viewOf(promptId: string, request: UserPrompt, caller: CallerContext, te
         userVerification: request.userVerification,
       };
     case 'request-existing-credential':
-      return { ...common, kind: 'get', candidates: request.candidates.map(toPasskeyView), userVerification: request.userVerification };
+    {
+      // Suspected passkeys are offered with the detector's warning (orphaned ones never get here).
+      const verdicts = await orphans.verdicts(request.candidates);
+      const candidates = request.candidates.map((record) => toPasskeyView(record, verdicts.get(record.id)));
+      return { ...common, kind: 'get', candidates, userVerification: request.userVerification };
+    }
     case 'inform-excluded-credential-found':
       return { ...common, kind: 'excluded', userName: request.credential.userName };
     case 'inform-no-credentials-found':
@@ -85,11 +97,11 @@ async function showPromptWindow(view: PromptView, signal: AbortSignal | undefine
   }
 }
 
-export function promptUserInterface(caller: CallerContext, testerMode: boolean): UserInterface {
+export function promptUserInterface(caller: CallerContext, testerMode: boolean, orphans: OrphanDetector): UserInterface {
   return {
     async prompt(request, signal) {
       if (testerMode) return testerDecision(request);
-      return showPromptWindow(viewOf(crypto.randomUUID(), request, caller, false), signal);
+      return showPromptWindow(await viewOf(crypto.randomUUID(), request, caller, false, orphans), signal);
     },
   };
 }

@@ -2,15 +2,13 @@
  * The service worker: wiring only. Listeners are registered synchronously at the top level
  * so that an event which wakes the worker finds them.
  */
-import { openCredentialStore } from '../src/vault/idbCredentialStore';
 import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
 import { handleExtensionRequest } from './handleExtensionRequest';
 import { handlePageRequest } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
+import { services } from './services';
 import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
 
-let storePromise: ReturnType<typeof openCredentialStore> | undefined;
-const store = () => (storePromise ??= openCredentialStore());
 
 const extensionOrigin = new URL(chrome.runtime.getURL('')).origin;
 
@@ -22,9 +20,9 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return false;
   let reply: Promise<unknown>;
   if (isFromExtensionPage(sender)) {
-    reply = handleExtensionRequest(message, store);
+    reply = handleExtensionRequest(message, services);
   } else if (message?.channel === PAGE_CHANNEL && sender.frameId !== undefined) {
-    reply = handlePageRequest(message.request, sender, store);
+    reply = handlePageRequest(message.request, sender, services);
   } else {
     return false;
   }

@@ -5,7 +5,14 @@
  * otp), and whatever the user hands back to the browser, goes to the browser's own
  * implementation captured here first.
  */
-import { creationOptionsToJSON, mediationOf, requestOptionsToJSON } from '../src/webauthn/convertOptions';
+import {
+  allAcceptedCredentialsOptions,
+  creationOptionsToJSON,
+  currentUserDetailsOptions,
+  mediationOf,
+  requestOptionsToJSON,
+  unknownCredentialOptions,
+} from '../src/webauthn/convertOptions';
 import type { PageReply, PageRequest } from '../src/webauthn/messages';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../src/webauthn/types';
 import { BRIDGE_HELLO, type PortReply } from './channel';
@@ -112,7 +119,64 @@ import { assertionCredential, registrationCredential } from './credentialObjects
         return native.call(container, options as CredentialCreationOptions);
       case 'error':
         throw errorFor(reply);
+      case 'done':
+        throw new DOMException('Latchkey answered a ceremony with a signal\u2019s reply.', 'UnknownError');
     }
+  }
+
+  /**
+   * The Signal API (WebAuthn L3 §5.1.10). Latchkey acts on the signals for its own passkeys and
+   * also hands them to the browser's own implementation where there is one, so platform and
+   * synced passkeys hear them too. The promise tells the page nothing about what was changed.
+   */
+  const nativeSignals = {
+    signalUnknownCredential: (PublicKeyCredential as unknown as Record<string, unknown>).signalUnknownCredential,
+    signalAllAcceptedCredentials: (PublicKeyCredential as unknown as Record<string, unknown>).signalAllAcceptedCredentials,
+    signalCurrentUserDetails: (PublicKeyCredential as unknown as Record<string, unknown>).signalCurrentUserDetails,
+  };
+
+  async function signal(name: keyof typeof nativeSignals, options: unknown, toRequest: (requestId: string) => PageRequest): Promise<undefined> {
+    let request: PageRequest;
+    try {
+      request = toRequest(randomUUID());
+    } catch (error) {
+      throw error instanceof TypeError ? new TypeError(`Failed to execute '${name}' on 'PublicKeyCredential': ${error.message}`) : error;
+    }
+    const reply = await ask(request, undefined);
+    if (reply.kind === 'error') throw errorFor(reply);
+    const native = nativeSignals[name];
+    if (typeof native === 'function') {
+      // The browser's own answer does not change Latchkey's: its authenticators may not know the passkey.
+      Promise.resolve(native.call(PublicKeyCredential, options)).catch(() => undefined);
+    }
+    return undefined;
+  }
+
+  const signals = {
+    signalUnknownCredential(options: unknown): Promise<undefined> {
+      return signal('signalUnknownCredential', options, (requestId) => ({
+        kind: 'signal-unknown-credential',
+        requestId,
+        ...unknownCredentialOptions(options),
+      }));
+    },
+    signalAllAcceptedCredentials(options: unknown): Promise<undefined> {
+      return signal('signalAllAcceptedCredentials', options, (requestId) => ({
+        kind: 'signal-all-accepted-credentials',
+        requestId,
+        ...allAcceptedCredentialsOptions(options),
+      }));
+    },
+    signalCurrentUserDetails(options: unknown): Promise<undefined> {
+      return signal('signalCurrentUserDetails', options, (requestId) => ({
+        kind: 'signal-current-user-details',
+        requestId,
+        ...currentUserDetailsOptions(options),
+      }));
+    },
+  };
+  for (const name of Object.keys(signals) as (keyof typeof signals)[]) {
+    Object.defineProperty(PublicKeyCredential, name, { value: signals[name], writable: true, enumerable: true, configurable: true });
   }
 
   function isOurs(container: unknown, options: unknown): options is Options {

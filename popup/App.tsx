@@ -14,7 +14,7 @@ import { WelcomeNote } from './WelcomeNote';
 const isWelcome = new URLSearchParams(location.search).has('welcome');
 
 export function App() {
-  const { passkeys, loadError, rename, remove } = usePasskeys();
+  const { passkeys, loadError, rename, remove, showAgain } = usePasskeys();
   const settings = useSettings();
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
@@ -58,6 +58,7 @@ export function App() {
                 passkeys={shown}
                 rename={rename}
                 remove={remove}
+                showAgain={showAgain}
                 onDeleted={() => searchRef.current?.focus()}
               />
             )}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PasskeyView } from '../src/webauthn/messages';
 import { PencilIcon, TrashIcon } from '../extension/ui/icons';
 import { DeleteConfirm } from './DeleteConfirm';
+import { HealthNote } from './HealthNote';
 import { PasskeyDetails } from './PasskeyDetails';
 import { RenameForm } from './RenameForm';
 
@@ -11,11 +12,13 @@ export function PasskeyRow({
   passkey,
   rename,
   remove,
+  showAgain,
   onDeleted,
 }: {
   passkey: PasskeyView;
   rename: (id: string, name: string) => Promise<void>;
   remove: (id: string) => Promise<void>;
+  showAgain: (id: string) => Promise<void>;
   onDeleted: () => void;
 }) {
   const [mode, setMode] = useState<Mode>('view');
@@ -78,6 +81,7 @@ export function PasskeyRow({
           ) : null}
         </div>
       )}
+      {mode === 'view' ? <HealthNote passkey={passkey} showAgain={showAgain} /> : null}
       {mode === 'confirm-delete' ? (
         <DeleteConfirm
           passkey={passkey}

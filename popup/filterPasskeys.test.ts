@@ -16,6 +16,8 @@ function passkey(id: string, rpId: string, userName: string, userDisplayName: st
     signCount: 0,
     createdAt: 0,
     lastUsedAt: null,
+    health: 'ok',
+    healthReason: '',
   };
 }
 

@@ -14,6 +14,8 @@ export interface PasskeysState {
   rename: (id: string, name: string) => Promise<void>;
   /** Throws with the worker's message; the caller shows it next to the passkey. */
   remove: (id: string) => Promise<void>;
+  /** Shows a hidden or suspected passkey in sign-in again (the detector's verdict is undone). */
+  showAgain: (id: string) => Promise<void>;
 }
 
 export function usePasskeys(): PasskeysState {
@@ -57,5 +59,13 @@ export function usePasskeys(): PasskeysState {
     [refresh],
   );
 
-  return { passkeys, loadError, refresh, rename, remove };
+  const showAgain = useCallback(
+    async (id: string) => {
+      await sendToWorker({ kind: 'passkeys.show-again', id });
+      await refresh();
+    },
+    [refresh],
+  );
+
+  return { passkeys, loadError, refresh, rename, remove, showAgain };
 }

@@ -34,6 +34,11 @@ export function AccountButton({
           {lastUsedText(passkey.lastUsedAt)}
         </span>
       </span>
+      {passkey.health === 'suspected' ? (
+        <span class="account-warning" data-testid="account-warning">
+          Warning: {passkey.healthReason}
+        </span>
+      ) : null}
     </button>
   );
 }

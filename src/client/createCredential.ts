@@ -1,11 +1,12 @@
 import { makeCredential } from '../authenticator/makeCredential';
-import type { AuthenticatorEnvironment, MakeCredentialResult } from '../authenticator/types';
+import type { MakeCredentialResult } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
 import { CeremonyError } from '../webauthn/errors';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
+import { type ClientEnvironment, observe } from './clientEnvironment';
 import { resolveRpId } from './rpId';
 
 /** "If pubKeyCredParams's size is zero: append ES256 and RS256" (WebAuthn L3 §5.1.3 step 10). */
@@ -25,7 +26,7 @@ export interface CreateRequest {
  * builds clientDataJSON, runs authenticatorMakeCredential and assembles the response.
  */
 export async function createCredential(
-  env: AuthenticatorEnvironment,
+  env: ClientEnvironment,
   { options, caller, signal }: CreateRequest,
 ): Promise<CeremonyOutcome<RegistrationResponseJSON>> {
   // Step 5: "If the length of options.user.id is not between 1 and 64 bytes (inclusive) then throw a TypeError."
@@ -48,6 +49,18 @@ export async function createCredential(
 
   const clientDataJSON = clientDataJSONFor('webauthn.create', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
+  const excludeList = (options.excludeCredentials ?? [])
+    .filter((descriptor) => descriptor.type === 'public-key')
+    .map((descriptor) => ({ type: descriptor.type, id: fromBase64url(descriptor.id) }));
+  // RPs list every passkey of the user here: one of Latchkey's that is missing is evidence the site forgot it.
+  await observe(
+    env.orphans?.observeCreate({
+      rpId,
+      userHandle: userId,
+      excludeIds: (options.excludeCredentials ?? []).map((descriptor) => descriptor.id),
+      origin: caller.origin,
+    }),
+  );
 
   return runCeremony(
     clampTimeout(options.timeout),
@@ -58,9 +71,7 @@ export async function createCredential(
         rp: { id: rpId, name: options.rp.name },
         user: { id: userId, name: options.user.name, displayName: options.user.displayName },
         pubKeyCredParams,
-        excludeList: (options.excludeCredentials ?? [])
-          .filter((descriptor) => descriptor.type === 'public-key')
-          .map((descriptor) => ({ type: descriptor.type, id: fromBase64url(descriptor.id) })),
+        excludeList,
         options: { rk: wantsResidentKey, uv },
         signal: ceremonySignal,
       }),

@@ -1,10 +1,11 @@
 import { getAssertion as authenticatorGetAssertion } from '../authenticator/getAssertion';
-import type { AuthenticatorEnvironment, GetAssertionResult } from '../authenticator/types';
+import type { GetAssertionResult } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
+import { type ClientEnvironment, observe } from './clientEnvironment';
 import { resolveRpId } from './rpId';
 
 export interface GetRequest {
@@ -18,7 +19,7 @@ export interface GetRequest {
  * builds clientDataJSON, runs authenticatorGetAssertion and assembles the response.
  */
 export async function getAssertion(
-  env: AuthenticatorEnvironment,
+  env: ClientEnvironment,
   { options, caller, signal }: GetRequest,
 ): Promise<CeremonyOutcome<AuthenticationResponseJSON>> {
   const rpId = resolveRpId(caller.origin, options.rpId);
@@ -35,7 +36,11 @@ export async function getAssertion(
     allowList.push({ type: 'public-key', id: new Uint8Array(0) });
   }
 
-  return runCeremony(
+  await observe(
+    env.orphans?.observeGet({ rpId, allowIds: (options.allowCredentials ?? []).map((descriptor) => descriptor.id), origin: caller.origin }),
+  );
+
+  const outcome = await runCeremony(
     clampTimeout(options.timeout),
     signal,
     (ceremonySignal) =>
@@ -48,6 +53,10 @@ export async function getAssertion(
       }),
     (result) => toAuthenticationResponse(result, clientDataJSON),
   );
+  if (outcome.kind === 'credential') {
+    await observe(env.orphans?.observeAssertion({ rpId, credentialId: outcome.credential.id, origin: caller.origin }));
+  }
+  return outcome;
 }
 
 function toAuthenticationResponse(result: GetAssertionResult, clientDataJSON: Uint8Array): AuthenticationResponseJSON {

@@ -13,8 +13,8 @@ declare global {
   interface Window {
     demo: {
       register(username: string, options?: Record<string, unknown>): Promise<DemoResult>;
-      loginWithUsername(username: string): Promise<DemoResult>;
-      loginUsernameless(): Promise<DemoResult>;
+      loginWithUsername(username: string, options?: Record<string, unknown>): Promise<DemoResult>;
+      loginUsernameless(options?: Record<string, unknown>): Promise<DemoResult>;
     };
   }
 }

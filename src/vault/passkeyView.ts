@@ -1,8 +1,9 @@
+import type { HealthVerdict } from '../orphans/classify';
 import type { PasskeyView } from '../webauthn/messages';
 import type { CredentialRecord } from './credentialRecord';
 
 /** What extension pages may see of a passkey: never key material or the user handle. */
-export function toPasskeyView(record: CredentialRecord): PasskeyView {
+export function toPasskeyView(record: CredentialRecord, verdict?: HealthVerdict): PasskeyView {
   return {
     id: record.id,
     rpId: record.rpId,
@@ -16,5 +17,7 @@ export function toPasskeyView(record: CredentialRecord): PasskeyView {
     signCount: record.signCount,
     createdAt: record.createdAt,
     lastUsedAt: record.lastUsedAt,
+    health: verdict?.health ?? 'ok',
+    healthReason: verdict?.reason ?? '',
   };
 }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { creationOptionsToJSON, mediationOf, requestOptionsToJSON } from './convertOptions';
+import {
+  allAcceptedCredentialsOptions,
+  creationOptionsToJSON,
+  currentUserDetailsOptions,
+  mediationOf,
+  requestOptionsToJSON,
+  unknownCredentialOptions,
+} from './convertOptions';
 
 const valid = () => ({
   rp: { name: 'Example', id: 'example.com' },
@@ -93,5 +100,34 @@ describe('mediationOf', () => {
     expect(mediationOf({}, 'get')).toBe('optional');
     expect(mediationOf({ mediation: 'conditional' }, 'get')).toBe('conditional');
     expect(() => mediationOf({ mediation: 'sometimes' }, 'get')).toThrow(TypeError);
+  });
+});
+
+describe('Signal API options', () => {
+  it('pass valid options through', () => {
+    expect(unknownCredentialOptions({ rpId: 'example.com', credentialId: 'AQID' })).toEqual({ rpId: 'example.com', credentialId: 'AQID' });
+    expect(allAcceptedCredentialsOptions({ rpId: 'example.com', userId: 'AQ', allAcceptedCredentialIds: ['AQID', 'BA'] })).toEqual({
+      rpId: 'example.com',
+      userId: 'AQ',
+      allAcceptedCredentialIds: ['AQID', 'BA'],
+    });
+    expect(currentUserDetailsOptions({ rpId: 'example.com', userId: 'AQ', name: 'a', displayName: 'A' })).toEqual({
+      rpId: 'example.com',
+      userId: 'AQ',
+      name: 'a',
+      displayName: 'A',
+    });
+  });
+
+  it.each([
+    ['a credential id that is not base64url', () => unknownCredentialOptions({ rpId: 'example.com', credentialId: 'a+b/' })],
+    ['a missing credential id', () => unknownCredentialOptions({ rpId: 'example.com' })],
+    ['no options at all', () => unknownCredentialOptions(undefined)],
+    ['an accepted id that is not base64url', () => allAcceptedCredentialsOptions({ rpId: 'x', userId: 'AQ', allAcceptedCredentialIds: ['ok', '%%'] })],
+    ['accepted ids that are not a sequence', () => allAcceptedCredentialsOptions({ rpId: 'x', userId: 'AQ', allAcceptedCredentialIds: 'AQ' })],
+    ['a user id that is not base64url', () => currentUserDetailsOptions({ rpId: 'x', userId: '!!', name: 'a', displayName: 'A' })],
+    ['a missing display name', () => currentUserDetailsOptions({ rpId: 'x', userId: 'AQ', name: 'a' })],
+  ])('%s is a TypeError', (_, convert) => {
+    expect(convert).toThrow(TypeError);
   });
 });

@@ -199,3 +199,48 @@ export function mediationOf(options: Record<string, unknown>, operation: string)
   }
   return text as CredentialMediationRequirement;
 }
+
+/** Base64URLString members of the Signal API: "If the result of base64url decoding … is an error, reject with a TypeError." */
+function base64urlMember(value: unknown, path: Path): string {
+  const text = domString(value, path);
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) fail(path, 'The value is not a valid base64url string.');
+  return text;
+}
+
+function signalDictionary(value: unknown, name: string, operation: string): { dict: Record<string, unknown>; at: (member: string) => Path; need: (member: string) => unknown } {
+  const root: Path = [`PublicKeyCredential/${operation}`];
+  const dict = dictionary(value, root, name);
+  if (value === undefined || value === null) fail(root, `The provided value is not of type '${name}'.`);
+  return {
+    dict,
+    at: (member) => [`${name}/${member}`],
+    need: (member) => required(dict, member, [], name),
+  };
+}
+
+/** UnknownCredentialOptions (WebAuthn L3 §5.1.10.1). */
+export function unknownCredentialOptions(value: unknown): { rpId: string; credentialId: string } {
+  const { at, need } = signalDictionary(value, 'UnknownCredentialOptions', 'signalUnknownCredential');
+  const credentialId = base64urlMember(need('credentialId'), at('credentialId'));
+  return { rpId: domString(need('rpId'), at('rpId')), credentialId };
+}
+
+/** AllAcceptedCredentialsOptions (WebAuthn L3 §5.1.10.2). */
+export function allAcceptedCredentialsOptions(value: unknown): { rpId: string; userId: string; allAcceptedCredentialIds: string[] } {
+  const { at, need } = signalDictionary(value, 'AllAcceptedCredentialsOptions', 'signalAllAcceptedCredentials');
+  const allAcceptedCredentialIds = sequence(need('allAcceptedCredentialIds'), at('allAcceptedCredentialIds'), (item) =>
+    base64urlMember(item, at('allAcceptedCredentialIds')),
+  );
+  return { rpId: domString(need('rpId'), at('rpId')), userId: base64urlMember(need('userId'), at('userId')), allAcceptedCredentialIds };
+}
+
+/** CurrentUserDetailsOptions (WebAuthn L3 §5.1.10.3). */
+export function currentUserDetailsOptions(value: unknown): { rpId: string; userId: string; name: string; displayName: string } {
+  const { at, need } = signalDictionary(value, 'CurrentUserDetailsOptions', 'signalCurrentUserDetails');
+  return {
+    displayName: domString(need('displayName'), at('displayName')),
+    name: domString(need('name'), at('name')),
+    rpId: domString(need('rpId'), at('rpId')),
+    userId: base64urlMember(need('userId'), at('userId')),
+  };
+}

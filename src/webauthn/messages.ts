@@ -53,6 +53,23 @@ export const pageRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('create'), requestId, options: creationOptionsJSON, mediation }),
   z.object({ kind: z.literal('get'), requestId, options: requestOptionsJSON, mediation }),
   z.object({ kind: z.literal('abort'), requestId }),
+  // The Signal API (WebAuthn L3 §5.1.10): what the site says about the passkeys it knows.
+  z.object({ kind: z.literal('signal-unknown-credential'), requestId, rpId: z.string(), credentialId: base64url }),
+  z.object({
+    kind: z.literal('signal-all-accepted-credentials'),
+    requestId,
+    rpId: z.string(),
+    userId: base64url,
+    allAcceptedCredentialIds: z.array(base64url).max(10_000),
+  }),
+  z.object({
+    kind: z.literal('signal-current-user-details'),
+    requestId,
+    rpId: z.string(),
+    userId: base64url,
+    name: z.string().max(1_000),
+    displayName: z.string().max(1_000),
+  }),
 ]);
 export type PageRequest = z.infer<typeof pageRequest>;
 
@@ -60,6 +77,8 @@ export type PageRequest = z.infer<typeof pageRequest>;
 export type PageReply =
   | { kind: 'credential'; credential: import('./types').RegistrationResponseJSON | import('./types').AuthenticationResponseJSON }
   | { kind: 'fallback' }
+  /** A signal was taken (the page learns nothing about what it changed). */
+  | { kind: 'done' }
   | { kind: 'error'; name: string; message: string };
 
 const passkeyId = base64url.min(1);
@@ -90,6 +109,8 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('passkeys.list') }),
   z.object({ kind: z.literal('passkeys.rename'), id: passkeyId, name: z.string().trim().min(1).max(200) }),
   z.object({ kind: z.literal('passkeys.delete'), id: passkeyId }),
+  /** Show a hidden (orphaned) or suspected passkey in sign-in again. */
+  z.object({ kind: z.literal('passkeys.show-again'), id: passkeyId }),
   z.object({ kind: z.literal('prompt.load'), promptId }),
   z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
   z.object({ kind: z.literal('settings.get') }),
@@ -111,6 +132,10 @@ export interface PasskeyView {
   signCount: number | null;
   createdAt: number;
   lastUsedAt: number | null;
+  /** Whether the site still seems to know it (the orphaned-credential detector's verdict). */
+  health: 'ok' | 'suspected' | 'orphaned';
+  /** Why, in plain words. */
+  healthReason: string;
 }
 
 /** What the prompt window shows. */
