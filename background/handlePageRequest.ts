@@ -6,6 +6,7 @@ import { getAssertion } from '../src/client/getAssertion';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
+import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
 import { focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
 import { loadSettings } from './settings';
@@ -46,27 +47,59 @@ export async function handlePageRequest(
   const controller = new AbortController();
   running.set(key, controller);
   try {
-    const [caller, settings, { credentials, orphans }] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
+    const [caller, settings, { credentials, orphans, virtual }] = await Promise.all([
+      callerContextOf(sender),
+      loadSettings(),
+      services(),
+    ]);
     if (request.kind !== 'create' && request.kind !== 'get') {
       await applySignal(request, caller, credentials, orphans);
       return { kind: 'done' };
     }
-    const env: ClientEnvironment = {
-      // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
-      store: orphans.hidingOrphans(credentials),
-      orphans,
-      ui: promptUserInterface(caller, settings.testerAutoApprove, orphans),
-      randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    const base = {
+      randomBytes: (length: number) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,
-      // No PIN or biometric yet (the vault issue adds one): never claim UV.
-      userVerificationAvailable: false,
     };
-    const outcome =
-      request.kind === 'create'
-        ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
-        : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
-    if (outcome.kind === 'credential') return { kind: 'credential', credential: outcome.credential };
+    // Tester mode with a virtual authenticator for this origin: it answers, with its own credentials.
+    const authenticator = settings.testerAutoApprove ? await virtual.select(caller.origin) : null;
+    const env: ClientEnvironment = authenticator
+      ? virtualEnvironment(virtual, authenticator, base)
+      : {
+          ...base,
+          // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
+          store: orphans.hidingOrphans(credentials),
+          orphans,
+          ui: promptUserInterface(caller, settings.testerAutoApprove, orphans),
+          // No PIN or biometric yet (the vault issue adds one): never claim UV.
+          userVerificationAvailable: false,
+        };
+    // The testing API's ceremony log, for ceremonies a virtual authenticator answered.
+    const logCeremony = (outcome: string, credentialId?: string) =>
+      authenticator
+        ? virtual
+            .recordCeremony(authenticator.authenticatorId, {
+              operation: request.kind,
+              origin: caller.origin,
+              outcome,
+              ...(credentialId ? { credentialId } : {}),
+            })
+            .catch(() => undefined)
+        : undefined;
+    try {
+      const outcome =
+        request.kind === 'create'
+          ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
+          : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
+      if (outcome.kind === 'credential') {
+        await logCeremony('ok', outcome.credential.id);
+        return { kind: 'credential', credential: outcome.credential };
+      }
+      await logCeremony('handed to the browser');
+    } catch (error) {
+      await logCeremony(error instanceof Error ? error.name : 'Error');
+      throw error;
+    }
     await focusTab(sender.tab);
     return { kind: 'fallback' };
   } catch (error) {

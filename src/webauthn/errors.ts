@@ -13,6 +13,7 @@ export type PageErrorName =
   | 'AbortError'
   | 'TypeError'
   | 'EncodingError'
+  | 'ConstraintError'
   | 'UnknownError';
 
 interface FailureEntry {
@@ -89,6 +90,16 @@ export const FAILURES = {
     explanation: 'The site cancelled its own request (AbortSignal).',
     fix: 'Nothing to do: the site stopped waiting, usually because another sign-in method was chosen.',
   },
+  'injected-by-tester': {
+    name: 'UnknownError',
+    explanation: 'Tester mode was told to make this ceremony fail.',
+    fix: 'Nothing is wrong: a test injected this failure through Latchkey\u2019s testing API.',
+  },
+  'resident-key-unsupported': {
+    name: 'NotAllowedError',
+    explanation: 'The site requires a discoverable credential (residentKey: "required"), and the authenticator cannot store one.',
+    fix: 'Use an authenticator that keeps discoverable credentials, or ask the site to accept a server-side credential.',
+  },
   internal: {
     name: 'UnknownError',
     explanation: 'Latchkey failed unexpectedly while handling the request.',
@@ -101,9 +112,10 @@ export type FailureCode = keyof typeof FAILURES;
 /** A ceremony failure the page will see as `FAILURES[code].name`. */
 export class CeremonyError extends Error {
   readonly code: FailureCode;
-  constructor(code: FailureCode, detail?: string) {
+  /** `name` overrides the catalogue's only for failures a tester injects on purpose. */
+  constructor(code: FailureCode, detail?: string, name?: PageErrorName) {
     super(detail ? `${FAILURES[code].explanation} (${detail})` : FAILURES[code].explanation);
     this.code = code;
-    this.name = FAILURES[code].name;
+    this.name = code === 'injected-by-tester' && name ? name : FAILURES[code].name;
   }
 }

@@ -114,6 +114,8 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('prompt.load'), promptId }),
   z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
   z.object({ kind: z.literal('settings.get') }),
+  /** Tester mode's API (src/testing): one command of the virtual-authenticator vocabulary, validated by the hub. */
+  z.object({ kind: z.literal('tester.command'), command: z.string().min(1).max(64), params: z.unknown() }),
   z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
@@ -170,7 +172,9 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
     ? { prompt: PromptView | null }
     : K extends 'settings.get' | 'settings.set'
       ? { settings: Settings }
-      : { ok: true };
+      : K extends 'tester.command'
+        ? { result: unknown }
+        : { ok: true };
 
 /** Errors an extension page gets back. */
 export interface ExtensionError {
