@@ -14,9 +14,19 @@ import { loadSettings } from './settings';
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
 
-function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
-  return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}/${requestId}`;
+function frameOf(sender: chrome.runtime.MessageSender): string {
+  return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}`;
 }
+
+function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
+  return `${frameOf(sender)}/${requestId}`;
+}
+
+/**
+ * Frames with a ceremony waiting for the person. Like Chromium ("A request is already
+ * pending"), a frame gets one at a time, so a page cannot flood the screen with prompt windows.
+ */
+const promptingFrames = new Set<string>();
 
 function errorReply(error: unknown): PageReply {
   if (error instanceof CeremonyError) return { kind: 'error', name: error.name, message: error.message };
@@ -63,6 +73,12 @@ export async function handlePageRequest(
     };
     // Tester mode with a virtual authenticator for this origin: it answers, with its own credentials.
     const authenticator = settings.testerAutoApprove ? await virtual.select(caller.origin) : null;
+    const frame = frameOf(sender);
+    const prompts = !settings.testerAutoApprove;
+    if (prompts && promptingFrames.has(frame)) {
+      return { kind: 'error', name: 'NotAllowedError', message: 'A request is already pending.' };
+    }
+    if (prompts) promptingFrames.add(frame);
     const env: ClientEnvironment = authenticator
       ? virtualEnvironment(virtual, authenticator, base)
       : {
@@ -99,6 +115,8 @@ export async function handlePageRequest(
     } catch (error) {
       await logCeremony(error instanceof Error ? error.name : 'Error');
       throw error;
+    } finally {
+      if (prompts) promptingFrames.delete(frame);
     }
     await focusTab(sender.tab);
     return { kind: 'fallback' };

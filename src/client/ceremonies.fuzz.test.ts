@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { approve, testEnvironment } from '../../test/authenticatorEnvironment';
 import { creationOptions, mutated, requestOptions } from '../../test/fuzz/arbitraries';
 import { creationOptionsToJSON, requestOptionsToJSON } from '../webauthn/convertOptions';
+import type { UserInterface } from '../authenticator/types';
 import { CeremonyError } from '../webauthn/errors';
 import { creationOptionsJSON, requestOptionsJSON } from '../webauthn/messages';
 import type { CallerContext } from './ceremony';
@@ -32,9 +33,8 @@ const caller: CallerContext = {
 };
 
 /** A user who approves every prompt (the picker takes the first account). */
-const alwaysApprove = {
-  prompt: async (request: Parameters<ReturnType<typeof approve>>[0]) => (approve() as (r: typeof request) => never)(request),
-};
+const approval = approve();
+const alwaysApprove: UserInterface = { prompt: async (request) => (typeof approval === 'function' ? approval(request) : approval) };
 
 function jsonOf<T>(page: fc.Arbitrary<T>, convert: (value: unknown) => unknown): fc.Arbitrary<unknown> {
   return page.map((value) => {
