@@ -53,6 +53,7 @@ export async function handlePageRequest(
     running.get(key)?.abort(new DOMException('The operation was aborted.', 'AbortError'));
     return undefined;
   }
+  if (request.kind === 'ping') return { kind: 'alive', running: running.has(key) };
   if (running.has(key)) return { kind: 'error', name: 'NotAllowedError', message: 'A request with this id is already running.' };
   const controller = new AbortController();
   running.set(key, controller);

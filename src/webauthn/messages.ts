@@ -53,6 +53,8 @@ export const pageRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('create'), requestId, options: creationOptionsJSON, mediation }),
   z.object({ kind: z.literal('get'), requestId, options: requestOptionsJSON, mediation }),
   z.object({ kind: z.literal('abort'), requestId }),
+  /** The bridge asks whether the worker still has this request (it may have been stopped and restarted). */
+  z.object({ kind: z.literal('ping'), requestId }),
   // The Signal API (WebAuthn L3 §5.1.10): what the site says about the passkeys it knows.
   z.object({ kind: z.literal('signal-unknown-credential'), requestId, rpId: z.string(), credentialId: base64url }),
   z.object({
@@ -79,6 +81,8 @@ export type PageReply =
   | { kind: 'fallback' }
   /** A signal was taken (the page learns nothing about what it changed). */
   | { kind: 'done' }
+  /** The answer to a ping: whether the request is still under way. */
+  | { kind: 'alive'; running: boolean }
   | { kind: 'error'; name: string; message: string };
 
 const passkeyId = base64url.min(1);
