@@ -1,0 +1,293 @@
+/**
+ * The differential suite's request cases (see differential.test.ts). Each `run` is serialized
+ * into the page and called with the page helpers installed by `installPageHelpers`, so it may
+ * use only browser globals and `h` — nothing from this module's scope.
+ */
+
+/** What a case's script gets in the page. Options objects are fresh and may be mutated. */
+export interface PageHelpers {
+  /** A valid PublicKeyCredentialCreationOptions for rpId localhost: ES256, random user id and challenge. */
+  creation(): any;
+  /** A valid PublicKeyCredentialRequestOptions for rpId localhost. */
+  request(): any;
+  /** navigator.credentials.create({ publicKey, ...extra }), described: alg, fmt, flags, extension results. */
+  create(publicKey: any, extra?: Record<string, unknown>): Promise<string>;
+  /** navigator.credentials.get({ publicKey, ...extra }), described: flags, user handle, extension results. */
+  get(publicKey: any, extra?: Record<string, unknown>): Promise<string>;
+  /** Creates a credential (discoverable unless told) and returns its raw id. */
+  register(residentKey?: string, extensions?: Record<string, unknown>): Promise<Uint8Array>;
+  bytes(length: number, fill?: number): Uint8Array;
+  /** Runs a case: 'ok' plus its details, or the error's name. */
+  outcome(run: (h: PageHelpers) => Promise<string | void>): Promise<string>;
+}
+
+export interface DifferentialCase {
+  name: string;
+  run: (h: PageHelpers) => Promise<string | void>;
+  /** A pattern Chromium's outcome must match, so a case cannot pass by both sides failing alike by accident. */
+  expect?: RegExp;
+  /** Nobody answers: the control gets no user presence and Latchkey's prompt stays unanswered. */
+  userAbsent?: boolean;
+  /** A deliberate difference: what each side answers, and why. */
+  differs?: { chromium: string; latchkey: string; why: string };
+}
+
+declare global {
+  interface Window {
+    __diff: PageHelpers;
+  }
+}
+
+/** Runs in the page (serialized by page.evaluate): installs `window.__diff`. */
+export function installPageHelpers(): void {
+  const flagNames: [number, string][] = [
+    [0x01, 'UP'],
+    [0x04, 'UV'],
+    [0x08, 'BE'],
+    [0x10, 'BS'],
+    [0x40, 'AT'],
+    [0x80, 'ED'],
+  ];
+  const flagsOf = (authData: ArrayBuffer): string =>
+    flagNames
+      .filter(([bit]) => (new Uint8Array(authData)[32]! & bit) !== 0)
+      .map(([, name]) => name)
+      .join('+');
+  const fmtOf = (attestationObject: ArrayBuffer): string => {
+    const bytes = new Uint8Array(attestationObject);
+    for (let i = 0; i < bytes.length - 4; i++) {
+      if (bytes[i] === 0x63 && bytes[i + 1] === 0x66 && bytes[i + 2] === 0x6d && bytes[i + 3] === 0x74) {
+        const length = bytes[i + 4]! & 0x1f;
+        return new TextDecoder().decode(bytes.subarray(i + 5, i + 5 + length));
+      }
+    }
+    return '?';
+  };
+  const extensionsOf = (credential: PublicKeyCredential): string => {
+    const results = credential.getClientExtensionResults() as Record<string, unknown>;
+    const describe = (value: unknown): unknown => {
+      if (value instanceof ArrayBuffer) return `bytes${value.byteLength}`;
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.keys(value).sort().map((key) => [key, describe((value as Record<string, unknown>)[key])]));
+      }
+      return value;
+    };
+    return JSON.stringify(describe(results));
+  };
+  const helpers: PageHelpers = {
+    creation: () => ({
+      rp: { name: 'Differential' },
+      user: { id: crypto.getRandomValues(new Uint8Array(16)), name: 'diff', displayName: 'Diff' },
+      challenge: crypto.getRandomValues(new Uint8Array(32)),
+      pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+      timeout: 10_000,
+    }),
+    request: () => ({ challenge: crypto.getRandomValues(new Uint8Array(32)), rpId: 'localhost', timeout: 10_000 }),
+    create: async (publicKey, extra) => {
+      const credential = (await navigator.credentials.create({ publicKey, ...extra })) as PublicKeyCredential;
+      const response = credential.response as AuthenticatorAttestationResponse;
+      return [
+        `alg=${response.getPublicKeyAlgorithm()}`,
+        `fmt=${fmtOf(response.attestationObject)}`,
+        `flags=${flagsOf(response.getAuthenticatorData())}`,
+        `attachment=${credential.authenticatorAttachment}`,
+        `ext=${extensionsOf(credential)}`,
+      ].join(' ');
+    },
+    get: async (publicKey, extra) => {
+      const credential = (await navigator.credentials.get({ publicKey, ...extra })) as PublicKeyCredential;
+      const response = credential.response as AuthenticatorAssertionResponse;
+      return [
+        `flags=${flagsOf(response.authenticatorData)}`,
+        `userHandle=${response.userHandle ? 'yes' : 'no'}`,
+        `ext=${extensionsOf(credential)}`,
+      ].join(' ');
+    },
+    register: async (residentKey = 'required', extensions) => {
+      const publicKey = helpers.creation();
+      publicKey.authenticatorSelection = { residentKey, userVerification: 'discouraged' };
+      if (extensions) publicKey.extensions = extensions;
+      const credential = (await navigator.credentials.create({ publicKey })) as PublicKeyCredential;
+      return new Uint8Array(credential.rawId);
+    },
+    bytes: (length, fill = 1) => new Uint8Array(length).fill(fill),
+    outcome: async (run) => {
+      try {
+        const details = await run(helpers);
+        return details ? `ok ${details}` : 'ok';
+      } catch (error) {
+        if (error instanceof Error || error instanceof DOMException) return error.name;
+        return `rejected with ${typeof error}`;
+      }
+    },
+  };
+  window.__diff = helpers;
+}
+
+type Run = DifferentialCase['run'];
+const c = (name: string, run: Run, more: Omit<DifferentialCase, 'name' | 'run'> = {}): DifferentialCase => ({ name, run, ...more });
+const OK = /^ok/;
+const TYPE_ERROR = /^TypeError$/;
+
+const createArguments: DifferentialCase[] = [
+  c('create: valid ES256 request', (h) => h.create(h.creation()), { expect: /^ok alg=-7 fmt=none flags=UP\+AT / }),
+  c('create: publicKey null', (h) => h.create(null), { expect: TYPE_ERROR }),
+  c('create: no publicKey, password or federated member', () => navigator.credentials.create({}).then(String), { expect: /Error$/ }),
+  c('create: missing challenge', (h) => { const o = h.creation(); delete o.challenge; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: challenge is a string', (h) => { const o = h.creation(); o.challenge = 'abc'; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: empty challenge', (h) => { const o = h.creation(); o.challenge = new Uint8Array(0); return h.create(o); }),
+  c('create: missing rp', (h) => { const o = h.creation(); delete o.rp; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: missing rp.name', (h) => { const o = h.creation(); o.rp = {}; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: rp is a string', (h) => { const o = h.creation(); o.rp = 'localhost'; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: missing user', (h) => { const o = h.creation(); delete o.user; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: missing user.id', (h) => { const o = h.creation(); delete o.user.id; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: missing user.name', (h) => { const o = h.creation(); delete o.user.name; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: missing user.displayName', (h) => { const o = h.creation(); delete o.user.displayName; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: user.id is a string', (h) => { const o = h.creation(); o.user.id = 'alice'; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: user.id empty', (h) => { const o = h.creation(); o.user.id = new Uint8Array(0); return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: user.id 65 bytes', (h) => { const o = h.creation(); o.user.id = h.bytes(65); return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: user.id 64 bytes', (h) => { const o = h.creation(); o.user.id = h.bytes(64); return h.create(o); }, { expect: OK }),
+  c('create: user.id as an ArrayBuffer', (h) => { const o = h.creation(); o.user.id = h.bytes(8).buffer; return h.create(o); }, { expect: OK }),
+  c('create: missing pubKeyCredParams', (h) => { const o = h.creation(); delete o.pubKeyCredParams; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: pubKeyCredParams not a sequence', (h) => { const o = h.creation(); o.pubKeyCredParams = { type: 'public-key', alg: -7 }; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: pubKeyCredParams entry without alg', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'public-key' }]; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: pubKeyCredParams entry without type', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ alg: -7 }]; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: pubKeyCredParams entry is a number', (h) => { const o = h.creation(); o.pubKeyCredParams = [-7]; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: pubKeyCredParams of an unknown type only', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'password', alg: -7 }]; return h.create(o); }),
+  c('create: pubKeyCredParams unknown type then public-key', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'password', alg: -8 }, { type: 'public-key', alg: -7 }]; return h.create(o); }),
+  c('create: pubKeyCredParams empty (ES256 and RS256 by default)', (h) => { const o = h.creation(); o.pubKeyCredParams = []; return h.create(o); }, { expect: /^ok alg=-7/ }),
+  c('create: only an algorithm nobody serves (ES384)', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'public-key', alg: -35 }]; return h.create(o); }, { expect: /^NotAllowedError$/ }),
+  c('create: only an unassigned algorithm', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'public-key', alg: 12345 }]; return h.create(o); }, { expect: /^NotAllowedError$/ }),
+  c('create: unassigned algorithm then ES256', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'public-key', alg: 12345 }, { type: 'public-key', alg: -7 }]; return h.create(o); }, { expect: /^ok alg=-7/ }),
+  c('create: alg is a numeric string', (h) => { const o = h.creation(); o.pubKeyCredParams = [{ type: 'public-key', alg: '-7' }]; return h.create(o); }, { expect: /^ok alg=-7/ }),
+  c('create: excludeCredentials entry without id', (h) => { const o = h.creation(); o.excludeCredentials = [{ type: 'public-key' }]; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: excludeCredentials not a sequence', (h) => { const o = h.creation(); o.excludeCredentials = 5; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: extensions is a number', (h) => { const o = h.creation(); o.extensions = 5; return h.create(o); }, { expect: TYPE_ERROR }),
+  c('create: unknown mediation value', (h) => h.create(h.creation(), { mediation: 'bogus' }), { expect: TYPE_ERROR }),
+  c('create: rp.id of another site', (h) => { const o = h.creation(); o.rp.id = 'example.com'; return h.create(o); }, { expect: /^SecurityError$/ }),
+  c('create: rp.id localhost', (h) => { const o = h.creation(); o.rp.id = 'localhost'; return h.create(o); }, { expect: OK }),
+  c('create: rp.id a public suffix', (h) => { const o = h.creation(); o.rp.id = 'com'; return h.create(o); }, { expect: /^SecurityError$/ }),
+  c('create: rp.id empty', (h) => { const o = h.creation(); o.rp.id = ''; return h.create(o); }, { expect: /^SecurityError$/ }),
+];
+
+const algorithmOrders: DifferentialCase[] = [
+  [-7, -8, -257],
+  [-8, -7, -257],
+  [-257, -7, -8],
+  [-8],
+  [-257],
+  [-35, -257, -8],
+].map((algs) =>
+  c(
+    `create: pubKeyCredParams [${algs.join(', ')}] picks the first supported`,
+    new Function('h', `const o = h.creation(); o.pubKeyCredParams = ${JSON.stringify(algs.map((alg) => ({ type: 'public-key', alg })))}; return h.create(o);`) as Run,
+    { expect: OK },
+  ),
+);
+
+const selections: DifferentialCase[] = [
+  ...['required', 'preferred', 'discouraged', 'bogus'].map((residentKey) =>
+    c(
+      `create: residentKey ${residentKey} with credProps`,
+      new Function('h', `const o = h.creation(); o.authenticatorSelection = { residentKey: '${residentKey}' }; o.extensions = { credProps: true }; return h.create(o);`) as Run,
+      { expect: OK },
+    ),
+  ),
+  c('create: requireResidentKey true with credProps', (h) => { const o = h.creation(); o.authenticatorSelection = { requireResidentKey: true }; o.extensions = { credProps: true }; return h.create(o); }, { expect: /rk":true/ }),
+  c('create: requireResidentKey false and no residentKey, with credProps', (h) => { const o = h.creation(); o.authenticatorSelection = { requireResidentKey: false }; o.extensions = { credProps: true }; return h.create(o); }, { expect: OK }),
+  ...['preferred', 'discouraged', 'bogus'].map((userVerification) =>
+    c(
+      `create: userVerification ${userVerification}`,
+      new Function('h', `const o = h.creation(); o.authenticatorSelection = { userVerification: '${userVerification}' }; return h.create(o);`) as Run,
+      { expect: OK },
+    ),
+  ),
+  c('create: userVerification required on an authenticator that cannot verify', (h) => { const o = h.creation(); o.authenticatorSelection = { userVerification: 'required' }; return h.create(o); }, { expect: /^NotAllowedError$/ }),
+  ...['none', 'indirect', 'direct', 'enterprise', 'bogus'].map((attestation) =>
+    c(
+      `create: attestation ${attestation}`,
+      new Function('h', `const o = h.creation(); o.attestation = '${attestation}'; return h.create(o);`) as Run,
+      { expect: OK },
+    ),
+  ),
+  c('create: authenticatorAttachment platform', (h) => { const o = h.creation(); o.authenticatorSelection = { authenticatorAttachment: 'platform' }; return h.create(o); }, { expect: OK }),
+  c('create: hints security-key (hints do not filter)', (h) => { const o = h.creation(); o.hints = ['security-key']; return h.create(o); }, { expect: OK }),
+];
+
+const exclusions: DifferentialCase[] = [
+  c('create: excludeCredentials lists a credential this authenticator holds', async (h) => { const id = await h.register(); const o = h.creation(); o.excludeCredentials = [{ type: 'public-key', id }]; return h.create(o); }, { expect: /^InvalidStateError$/ }),
+  c('create: excludeCredentials lists a non-discoverable credential it holds', async (h) => { const id = await h.register('discouraged'); const o = h.creation(); o.excludeCredentials = [{ type: 'public-key', id }]; return h.create(o); }, { expect: /^InvalidStateError$/ }),
+  c('create: excludeCredentials lists unknown ids only', (h) => { const o = h.creation(); o.excludeCredentials = [{ type: 'public-key', id: h.bytes(32, 9) }]; return h.create(o); }, { expect: OK }),
+  c('create: excludeCredentials entry of an unknown type', async (h) => { const id = await h.register(); const o = h.creation(); o.excludeCredentials = [{ type: 'bogus', id }]; return h.create(o); }),
+];
+
+const createTimeoutsAndAborts: DifferentialCase[] = [
+  ...[0, 1, 4_294_967_295, -1].map((timeout) =>
+    c(`create: timeout ${timeout}`, new Function('h', `const o = h.creation(); o.timeout = ${timeout}; return h.create(o);`) as Run, { expect: OK }),
+  ),
+  c('create: signal aborted before the call', (h) => { const controller = new AbortController(); controller.abort(); return h.create(h.creation(), { signal: controller.signal }); }, { expect: /^AbortError$/ }),
+  c('create: signal aborted during the call', (h) => { const controller = new AbortController(); const result = h.create(h.creation(), { signal: controller.signal }); controller.abort(); return result; }, { expect: /^AbortError$/ }),
+  c('create: aborted with a reason of its own rejects with that very reason', async (h) => {
+    const controller = new AbortController();
+    const reason = new DOMException('mine', 'SyntaxError');
+    const result = h.create(h.creation(), { signal: controller.signal });
+    controller.abort(reason);
+    try { await result; return 'resolved'; } catch (error) { if (error === reason) throw error; return 'another error'; }
+  }, { expect: /^SyntaxError$/ }),
+  c('create: nobody answers before the timeout', (h) => { const o = h.creation(); o.timeout = 1; return h.create(o); }, { userAbsent: true, expect: /^NotAllowedError$/ }),
+];
+
+const createExtensions: DifferentialCase[] = [
+  c('create: an unknown extension is ignored', (h) => { const o = h.creation(); o.extensions = { notAnExtension: { x: 1 } }; return h.create(o); }, { expect: OK }),
+  c('create: credProps false gives no credProps result', (h) => { const o = h.creation(); o.extensions = { credProps: false }; return h.create(o); }, { expect: OK }),
+  c('create: prf with no eval reports enabled', (h) => { const o = h.creation(); o.extensions = { prf: {} }; return h.create(o); }, { expect: OK }),
+  c('create: largeBlob support preferred', (h) => { const o = h.creation(); o.authenticatorSelection = { residentKey: 'required' }; o.extensions = { largeBlob: { support: 'preferred' } }; return h.create(o); }, { expect: OK }),
+  c('create: largeBlob with read at create is NotSupportedError', (h) => { const o = h.creation(); o.extensions = { largeBlob: { support: 'preferred', read: true } }; return h.create(o); }),
+];
+
+const getCases: DifferentialCase[] = [
+  c('get: discoverable credential, no allowCredentials', async (h) => { await h.register(); return h.get(h.request()); }, { expect: /^ok flags=UP userHandle=yes/ }),
+  c('get: allowCredentials names the credential', async (h) => { const id = await h.register(); const o = h.request(); o.allowCredentials = [{ type: 'public-key', id }]; return h.get(o); }, { expect: OK }),
+  c('get: allowCredentials names a non-discoverable credential', async (h) => { const id = await h.register('discouraged'); const o = h.request(); o.allowCredentials = [{ type: 'public-key', id }]; return h.get(o); }, { expect: OK }),
+  c('get: only a non-discoverable credential and no allowCredentials', async (h) => { await h.register('discouraged'); return h.get(h.request()); }, { expect: /^NotAllowedError$/ }),
+  c('get: no credential at all', (h) => h.get(h.request()), { expect: /^NotAllowedError$/ }),
+  c('get: allowCredentials names unknown ids only', async (h) => { await h.register(); const o = h.request(); o.allowCredentials = [{ type: 'public-key', id: h.bytes(32, 9) }]; return h.get(o); }, { expect: /^NotAllowedError$/ }),
+  c('get: allowCredentials entry without id', (h) => { const o = h.request(); o.allowCredentials = [{ type: 'public-key' }]; return h.get(o); }, { expect: TYPE_ERROR }),
+  c('get: allowCredentials not a sequence', (h) => { const o = h.request(); o.allowCredentials = 'abc'; return h.get(o); }, { expect: TYPE_ERROR }),
+  c('get: missing challenge', (h) => { const o = h.request(); delete o.challenge; return h.get(o); }, { expect: TYPE_ERROR }),
+  c('get: challenge is a string', (h) => { const o = h.request(); o.challenge = 'abc'; return h.get(o); }, { expect: TYPE_ERROR }),
+  c('get: publicKey null', (h) => h.get(null), { expect: TYPE_ERROR }),
+  c('get: rpId of another site', async (h) => { await h.register(); const o = h.request(); o.rpId = 'example.com'; return h.get(o); }, { expect: /^SecurityError$/ }),
+  c('get: rpId omitted', async (h) => { await h.register(); const o = h.request(); delete o.rpId; return h.get(o); }, { expect: OK }),
+  c('get: userVerification required on an authenticator that cannot verify', async (h) => { await h.register(); const o = h.request(); o.userVerification = 'required'; return h.get(o); }, { expect: /^NotAllowedError$/ }),
+  ...['preferred', 'discouraged', 'bogus'].map((userVerification) =>
+    c(
+      `get: userVerification ${userVerification}`,
+      new Function('h', `return h.register().then(() => { const o = h.request(); o.userVerification = '${userVerification}'; return h.get(o); });`) as Run,
+      { expect: OK },
+    ),
+  ),
+  ...[0, 1, 4_294_967_295].map((timeout) =>
+    c(`get: timeout ${timeout}`, new Function('h', `return h.register().then(() => { const o = h.request(); o.timeout = ${timeout}; return h.get(o); });`) as Run, { expect: OK }),
+  ),
+  c('get: signal aborted before the call', async (h) => { await h.register(); const controller = new AbortController(); controller.abort(); return h.get(h.request(), { signal: controller.signal }); }, { expect: /^AbortError$/ }),
+  c('get: signal aborted during the call', async (h) => { await h.register(); const controller = new AbortController(); const result = h.get(h.request(), { signal: controller.signal }); controller.abort(); return result; }, { expect: /^AbortError$/ }),
+  c('get: nobody answers before the timeout', async (h) => { const o = h.request(); o.timeout = 1; o.allowCredentials = [{ type: 'public-key', id: h.bytes(16) }]; return h.get(o); }, { userAbsent: true, expect: /^NotAllowedError$/ }),
+  c('get: unknown mediation value', (h) => h.get(h.request(), { mediation: 'bogus' }), { expect: TYPE_ERROR }),
+  c('get: mediation required', async (h) => { await h.register(); return h.get(h.request(), { mediation: 'required' }); }, { expect: OK }),
+  c('get: an unknown extension is ignored', async (h) => { await h.register(); const o = h.request(); o.extensions = { notAnExtension: true }; return h.get(o); }, { expect: OK }),
+  c('get: credProps at get is ignored', async (h) => { await h.register(); const o = h.request(); o.extensions = { credProps: true }; return h.get(o); }, { expect: OK }),
+  c('get: prf eval on a credential made with prf', async (h) => { await h.register('required', { prf: {} }); const o = h.request(); o.extensions = { prf: { eval: { first: h.bytes(32, 1) } } }; return h.get(o); }, { expect: OK }),
+  c('get: prf evalByCredential without allowCredentials is NotSupportedError', async (h) => { const o = h.request(); o.extensions = { prf: { evalByCredential: { AAAA: { first: h.bytes(32) } } } }; return h.get(o); }),
+  c('get: largeBlob read', async (h) => { await h.register('required', { largeBlob: { support: 'preferred' } }); const o = h.request(); o.extensions = { largeBlob: { read: true } }; return h.get(o); }, { expect: OK }),
+];
+
+export const differentialCases: DifferentialCase[] = [
+  ...createArguments,
+  ...algorithmOrders,
+  ...selections,
+  ...exclusions,
+  ...createTimeoutsAndAborts,
+  ...createExtensions,
+  ...getCases,
+];
