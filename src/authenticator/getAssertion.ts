@@ -25,9 +25,10 @@ import {
  * `up` is refused.
  *
  * The counter is persisted before anything is signed, so a crash between the
- * two can skip a value but never reuse one. `userHandle` is returned for every
- * credential, discoverable or not: the vault always knows it, and WebAuthn lets
- * the authenticator return it whenever it has one.
+ * two can skip a value but never reuse one. `userHandle` is returned for
+ * discoverable credentials only, as Chromium's authenticators do (WebAuthn L3
+ * §6.3.3: "In cases where allowCredentialDescriptorList was supplied the
+ * returned userHandle value may be null").
  */
 export async function getAssertion(env: AuthenticatorEnvironment, request: GetAssertionRequest): Promise<GetAssertionResult> {
   const { rpId, options, signal } = request;
@@ -82,7 +83,12 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
     signCount: credential.signCount ?? 0,
   });
   const signature = await algorithm.sign(credential.privateKeyPkcs8, concat(authenticatorData, request.clientDataHash));
-  return { credentialId: credential.credentialId, authenticatorData, signature, userHandle: credential.userHandle };
+  return {
+    credentialId: credential.credentialId,
+    authenticatorData,
+    signature,
+    userHandle: credential.discoverable ? credential.userHandle : null,
+  };
 }
 
 /**

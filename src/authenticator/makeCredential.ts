@@ -4,7 +4,7 @@
  */
 import { toBase64url } from '../webauthn/base64url';
 import { buildAuthenticatorData } from '../webauthn/authenticatorData';
-import { equalBytes, sha256, utf8 } from '../webauthn/bytes';
+import { concat, equalBytes, sha256, utf8 } from '../webauthn/bytes';
 import type { CredentialRecord } from '../vault/credentialRecord';
 import { ensureNotCancelled, requireApproval } from './approval';
 import { encodeAttestationObject } from './attestationObject';
@@ -82,7 +82,10 @@ export async function makeCredential(
     signCount: 0,
     attestedCredentialData: { aaguid: env.aaguid, credentialId, credentialPublicKey: key.publicKeyCose },
   });
-  const attestationObject = encodeAttestationObject(authenticatorData);
+  const attestationObject =
+    request.attestation === 'packed'
+      ? await selfAttestation(algorithm, key.privateKeyPkcs8, authenticatorData, request.clientDataHash)
+      : encodeAttestationObject(authenticatorData);
 
   const record: CredentialRecord = {
     id: toBase64url(credentialId),
@@ -114,6 +117,22 @@ export async function makeCredential(
     publicKeySpki: key.publicKeySpki,
     residentKey: options.rk,
   };
+}
+
+/**
+ * WebAuthn L3 §8.2 "Packed Attestation Statement Format", self attestation: "If self
+ * attestation is in use, the authenticator produces sig by concatenating authenticatorData
+ * and clientDataHash, and signing the result using the credential private key. It sets alg
+ * to the algorithm of the credential private key and omits the other fields."
+ */
+async function selfAttestation(
+  algorithm: CredentialAlgorithm,
+  privateKeyPkcs8: Uint8Array,
+  authenticatorData: Uint8Array,
+  clientDataHash: Uint8Array,
+): Promise<Uint8Array> {
+  const sig = await algorithm.sign(privateKeyPkcs8, concat(authenticatorData, clientDataHash));
+  return encodeAttestationObject(authenticatorData, 'packed', { alg: algorithm.alg, sig });
 }
 
 /**

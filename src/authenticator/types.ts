@@ -79,6 +79,11 @@ export interface MakeCredentialRequest {
   pubKeyCredParams: { type: string; alg: COSEAlgorithmIdentifier }[];
   excludeList?: { type: string; id: Uint8Array }[];
   options: { rk: boolean; uv: boolean };
+  /**
+   * The attestation statement format: "none" (default) or "packed" self attestation. Latchkey
+   * has no attestation key of its own, so "packed" is always self attestation (no x5c).
+   */
+  attestation?: 'none' | 'packed';
   signal?: AbortSignal;
 }
 

@@ -8,7 +8,9 @@ import { webauthnTestVector } from '../../test/vectors';
 import { makeCredential } from '../authenticator/makeCredential';
 import type { AuthenticatorEnvironment, UserInterface } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
-import { sha256, toHex } from '../webauthn/bytes';
+import { concat, sha256, toHex } from '../webauthn/bytes';
+import { decode } from '../webauthn/cbor';
+import { verifyES256 } from '../../test/verifyES256';
 import { CeremonyError } from '../webauthn/errors';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../webauthn/types';
 import type { CallerContext } from './ceremony';
@@ -23,6 +25,7 @@ function creationOptions(overrides: Partial<PublicKeyCredentialCreationOptionsJS
     user: { id: toBase64url(new Uint8Array([1, 2, 3])), name: 'alice', displayName: 'Alice' },
     challenge: toBase64url(new Uint8Array(32).fill(7)),
     pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+    authenticatorSelection: { residentKey: 'required' },
     ...overrides,
   };
 }
@@ -71,6 +74,43 @@ describe('createCredential', () => {
       caller,
     });
     expect(outcome.kind === 'credential' && outcome.credential.clientExtensionResults).toEqual({ credProps: { rk: false } });
+  });
+
+  it.each([
+    ['no authenticatorSelection', undefined, false],
+    ['requireResidentKey true', { requireResidentKey: true }, true],
+    ['an unknown residentKey value', { residentKey: 'sometimes' }, false],
+    ['an unknown residentKey value with requireResidentKey', { residentKey: 'sometimes', requireResidentKey: true }, true],
+    ['residentKey preferred', { residentKey: 'preferred' }, true],
+  ])('with %s, makes a discoverable credential: %s (residentKey defaults as §5.4.4 says)', async (_, authenticatorSelection, rk) => {
+    const env = testEnvironment({ ui: scriptedUser(approve()) });
+    const outcome = await createCredential(env, { options: creationOptions({ authenticatorSelection, extensions: { credProps: true } }), caller });
+    expect(outcome.kind === 'credential' && outcome.credential.clientExtensionResults).toEqual({ credProps: { rk } });
+    expect((await env.store.list())[0]!.discoverable).toBe(rk);
+  });
+
+  it.each([
+    ['none', 'none'],
+    [undefined, 'none'],
+    ['something-new', 'none'],
+    ['indirect', 'packed'],
+    ['direct', 'packed'],
+    ['enterprise', 'packed'],
+  ])('attestation %s gives the %s format; packed is a self attestation verifiable with the credential key', async (attestation, fmt) => {
+    const env = testEnvironment({ ui: scriptedUser(approve()) });
+    const outcome = await createCredential(env, { options: creationOptions({ attestation }), caller });
+    if (outcome.kind !== 'credential') throw new Error('expected a credential');
+    const attestationObject = decode(fromBase64url(outcome.credential.response.attestationObject)) as Map<string, unknown>;
+    expect(attestationObject.get('fmt')).toBe(fmt);
+    const attStmt = attestationObject.get('attStmt') as Map<string, unknown>;
+    if (fmt === 'none') {
+      expect(attStmt.size).toBe(0);
+      return;
+    }
+    expect([...attStmt.keys()]).toEqual(['alg', 'sig']);
+    expect(attStmt.get('alg')).toBe(-7);
+    const signed = concat(fromBase64url(outcome.credential.response.authenticatorData), sha256(fromBase64url(outcome.credential.response.clientDataJSON)));
+    expect(await verifyES256(fromBase64url(outcome.credential.response.publicKey!), attStmt.get('sig') as Uint8Array, signed)).toBe(true);
   });
 
   it('from a cross-origin iframe, sets crossOrigin and topOrigin', async () => {

@@ -14,6 +14,8 @@ const DEFAULT_CRED_PARAMS = [
   { type: 'public-key', alg: -257 },
 ];
 
+const RESIDENT_KEY_VALUES = ['required', 'preferred', 'discouraged'];
+
 export interface CreateRequest {
   options: PublicKeyCredentialCreationOptionsJSON;
   caller: CallerContext;
@@ -40,9 +42,15 @@ export async function createCredential(
   if (pubKeyCredParams.length === 0) throw new CeremonyError('no-supported-credential-type');
 
   const selection = options.authenticatorSelection ?? {};
-  // residentKey: "required" and "preferred" make a discoverable credential, "discouraged" does not.
-  // Absent, Latchkey makes a passkey (discoverable), which "discouraged" permits anyway.
-  const residentKey = selection.residentKey ?? (selection.requireResidentKey ? 'required' : 'preferred');
+  // WebAuthn L3 §5.4.4 residentKey: "If no value is given then the effective value is required
+  // if requireResidentKey is true or discouraged if it is false or absent", and a value the
+  // client does not know is treated as absent. "required" and "preferred" make a discoverable
+  // credential, "discouraged" does not (Chromium answers credProps.rk the same way).
+  const residentKey = RESIDENT_KEY_VALUES.includes(selection.residentKey ?? '')
+    ? selection.residentKey
+    : selection.requireResidentKey
+      ? 'required'
+      : 'discouraged';
   const wantsResidentKey = residentKey !== 'discouraged';
   const uv = wantsUserVerification(selection.userVerification, env.userVerificationAvailable);
 
@@ -62,10 +70,23 @@ export async function createCredential(
           .filter((descriptor) => descriptor.type === 'public-key')
           .map((descriptor) => ({ type: descriptor.type, id: fromBase64url(descriptor.id) })),
         options: { rk: wantsResidentKey, uv },
+        attestation: attestationFormatFor(options.attestation),
         signal: ceremonySignal,
       }),
     (result) => toRegistrationResponse(result, clientDataJSON, options.extensions),
   );
+}
+
+/**
+ * WebAuthn L3 §5.4.7 AttestationConveyancePreference. "none" (and any value the client does not
+ * know, which the spec says to treat as absent, i.e. "none") gets "none". "direct" and
+ * "enterprise" get a "packed" self attestation, the only statement Latchkey can honestly make
+ * (it has no attestation key, so no x5c and nothing enterprise-identifying). "indirect" lets
+ * the client choose; a self attestation identifies nobody, so Latchkey passes it on as
+ * Chromium does (the differential suite checks this).
+ */
+function attestationFormatFor(preference: string | undefined): 'none' | 'packed' {
+  return preference === 'direct' || preference === 'enterprise' || preference === 'indirect' ? 'packed' : 'none';
 }
 
 function toRegistrationResponse(

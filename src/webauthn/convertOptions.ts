@@ -174,6 +174,10 @@ export function requestOptionsToJSON(publicKey: unknown): PublicKeyCredentialReq
   const rpId = optional(dict, 'rpId', (v) => domString(v, at('rpId')));
   const timeout = optional(dict, 'timeout', unsignedLong);
   const userVerification = optional(dict, 'userVerification', (v) => domString(v, at('userVerification')));
+  // credProps is a registration extension; Chromium refuses it at get() rather than ignoring it.
+  if (isObject(dict.extensions) && dict.extensions.credProps !== undefined) {
+    throw new DOMException("The 'credProps' extension is only valid when creating a credential", 'NotSupportedError');
+  }
   return {
     challenge,
     ...(timeout !== undefined ? { timeout } : {}),

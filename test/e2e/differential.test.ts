@@ -9,7 +9,7 @@
  * CTAP2.1 authenticator with resident keys, without user verification (Latchkey has no PIN
  * yet), not backup eligible, with user presence given automatically.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,22 +35,29 @@ async function openHelperPage(browser: LatchkeyBrowser): Promise<Page> {
 
 async function clearLatchkeyStore(): Promise<void> {
   const worker = await latchkey.worker();
-  await worker.evaluate(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('latchkey');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const transaction = open.result.transaction('credentials', 'readwrite');
-          transaction.objectStore('credentials').clear();
-          transaction.oncomplete = () => {
-            open.result.close();
-            resolve();
-          };
-          transaction.onerror = () => reject(transaction.error);
+  await worker.evaluate(async () => {
+    // Opening a database that does not exist yet would create it empty, ahead of the vault's own upgrade.
+    if (!(await indexedDB.databases()).some((database) => database.name === 'latchkey')) return;
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('latchkey');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const database = open.result;
+        if (!database.objectStoreNames.contains('credentials')) {
+          database.close();
+          resolve();
+          return;
+        }
+        const transaction = database.transaction('credentials', 'readwrite');
+        transaction.objectStore('credentials').clear();
+        transaction.oncomplete = () => {
+          database.close();
+          resolve();
         };
-      }),
-  );
+        transaction.onerror = () => reject(transaction.error);
+      };
+    });
+  });
 }
 
 /** Runs a case's page script; answers 'ok …details' or the error's name. */
@@ -109,6 +116,7 @@ describe('differential: Latchkey answers as Chromium\u2019s own WebAuthn', () =>
     }
     const [chromiumOutcome, latchkeyOutcome] = outcomes;
     results.push({ name: testCase.name, chromium: chromiumOutcome, latchkey: latchkeyOutcome, differs: testCase.differs?.why });
+    if (process.env.LATCHKEY_DIFF_LOG) appendFileSync(process.env.LATCHKEY_DIFF_LOG, `${JSON.stringify(results.at(-1))}\n`);
     if (testCase.differs) {
       expect({ chromium: chromiumOutcome, latchkey: latchkeyOutcome }).toEqual({
         chromium: testCase.differs.chromium,
