@@ -10,6 +10,7 @@ import type { PageReply, PageRequest } from '../src/webauthn/messages';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../src/webauthn/types';
 import { BRIDGE_HELLO, type PortReply } from './channel';
 import { assertionCredential, registrationCredential } from './credentialObjects';
+import { installStatics } from './statics';
 
 (() => {
   // navigator.credentials is [SecureContext]: nothing to wrap elsewhere.
@@ -116,4 +117,5 @@ import { assertionCredential, registrationCredential } from './credentialObjects
   for (const name of ['create', 'get'] as const) {
     Object.defineProperty(proto, name, { value: replacements[name], writable: true, enumerable: true, configurable: true });
   }
+  installStatics();
 })();

@@ -6,6 +6,7 @@ import { buildAuthenticatorData } from '../webauthn/authenticatorData';
 import { concat, sha256, utf8 } from '../webauthn/bytes';
 import type { CredentialRecord, CredentialStore } from '../vault/credentialRecord';
 import { ensureNotCancelled, requireApproval } from './approval';
+import { hmacSecretOutputs } from './hmacSecret';
 import { credentialAlgorithms } from './keys';
 import {
   AnotherAuthenticatorChosen,
@@ -67,12 +68,16 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
   const algorithm = credentialAlgorithms.get(chosen.algorithm);
   if (!algorithm) throw new Error(`credential ${chosen.id} uses unsupported COSE algorithm ${chosen.algorithm}`);
 
+  const largeBlob = request.extensions?.largeBlob;
+  const writesBlob = largeBlob !== undefined && 'write' in largeBlob && chosen.largeBlobSupported === true;
   // WebAuthn L3 §6.1.1: "If the authenticator does not implement a signature counter, let the signature counter value remain constant at zero."
   const credential = await env.store.update(chosen.id, (record) => ({
     ...record,
     signCount: record.signCount === null ? null : record.signCount + 1,
     lastUsedAt: env.now(),
+    ...(writesBlob ? { largeBlob: (largeBlob as { write: Uint8Array }).write.slice() } : {}),
   }));
+  const salts = request.extensions?.hmacSecret?.(credential.id);
 
   const authenticatorData = buildAuthenticatorData({
     rpIdHash: sha256(utf8(rpId)),
@@ -88,6 +93,11 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
     authenticatorData,
     signature,
     userHandle: credential.discoverable ? credential.userHandle : null,
+    extensions: {
+      ...(salts && credential.prfSecret ? { hmacSecret: hmacSecretOutputs(credential.prfSecret, salts) } : {}),
+      ...(largeBlob && 'read' in largeBlob ? { largeBlob: credential.largeBlobSupported ? (credential.largeBlob ?? null) : null } : {}),
+      ...(largeBlob && 'write' in largeBlob ? { largeBlobWritten: writesBlob } : {}),
+    },
   };
 }
 

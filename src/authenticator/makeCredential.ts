@@ -8,6 +8,7 @@ import { concat, equalBytes, sha256, utf8 } from '../webauthn/bytes';
 import type { CredentialRecord } from '../vault/credentialRecord';
 import { ensureNotCancelled, requireApproval } from './approval';
 import { encodeAttestationObject } from './attestationObject';
+import { CRED_RANDOM_LENGTH, hmacSecretOutputs } from './hmacSecret';
 import { credentialAlgorithms, type CredentialAlgorithm } from './keys';
 import {
   AnotherAuthenticatorChosen,
@@ -66,6 +67,9 @@ export async function makeCredential(
 
   const key = await algorithm.generate(env.randomBytes);
   const credentialId = env.randomBytes(CREDENTIAL_ID_LENGTH);
+  // Drawn after the key and id, so the spec vectors' order of randomness holds.
+  const prfSecret = request.extensions?.hmacSecret ? env.randomBytes(CRED_RANDOM_LENGTH) : undefined;
+  const largeBlobSupported = request.extensions?.largeBlobKey === true && options.rk;
   const backupEligible = env.backupEligible ?? false;
   // WebAuthn L3 §6.1.3: BE 0 with BS 1 "is not allowed".
   const backupState = backupEligible && (env.backupState ?? backupEligible);
@@ -103,6 +107,8 @@ export async function makeCredential(
     discoverable: options.rk,
     backupEligible,
     backupState,
+    ...(prfSecret ? { prfSecret } : {}),
+    ...(largeBlobSupported ? { largeBlobSupported } : {}),
     createdAt: env.now(),
     lastUsedAt: null,
   };
@@ -116,6 +122,17 @@ export async function makeCredential(
     publicKeyCose: key.publicKeyCose,
     publicKeySpki: key.publicKeySpki,
     residentKey: options.rk,
+    extensions: {
+      ...(request.extensions?.hmacSecret
+        ? {
+            hmacSecret: {
+              enabled: true,
+              ...(request.extensions.hmacSecret.salts ? { outputs: hmacSecretOutputs(prfSecret!, request.extensions.hmacSecret.salts) } : {}),
+            },
+          }
+        : {}),
+      ...(request.extensions?.largeBlobKey !== undefined ? { largeBlobSupported } : {}),
+    },
   };
 }
 

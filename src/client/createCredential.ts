@@ -3,9 +3,10 @@ import type { AuthenticatorEnvironment, MakeCredentialResult } from '../authenti
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
 import { CeremonyError } from '../webauthn/errors';
-import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
+import type { ExtensionInputsJSON, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
+import { creationExtensionOutputs, creationExtensions } from './extensions';
 import { resolveRpId } from './rpId';
 
 /** "If pubKeyCredParams's size is zero: append ES256 and RS256" (WebAuthn L3 §5.1.3 step 10). */
@@ -54,6 +55,7 @@ export async function createCredential(
   const wantsResidentKey = residentKey !== 'discouraged';
   const uv = wantsUserVerification(selection.userVerification, env.userVerificationAvailable);
 
+  const extensions = creationExtensions(options.extensions);
   const clientDataJSON = clientDataJSONFor('webauthn.create', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
 
@@ -71,6 +73,7 @@ export async function createCredential(
           .map((descriptor) => ({ type: descriptor.type, id: fromBase64url(descriptor.id) })),
         options: { rk: wantsResidentKey, uv },
         attestation: attestationFormatFor(options.attestation),
+        extensions,
         signal: ceremonySignal,
       }),
     (result) => toRegistrationResponse(result, clientDataJSON, options.extensions),
@@ -92,11 +95,9 @@ function attestationFormatFor(preference: string | undefined): 'none' | 'packed'
 function toRegistrationResponse(
   result: MakeCredentialResult,
   clientDataJSON: Uint8Array,
-  extensions: Record<string, unknown> | undefined,
+  extensions: ExtensionInputsJSON | undefined,
 ): RegistrationResponseJSON {
-  const clientExtensionResults: Record<string, unknown> = {};
-  // credProps: "rk … the Resident Key credential property", reported truthfully.
-  if (extensions?.credProps === true) clientExtensionResults.credProps = { rk: result.residentKey };
+  const clientExtensionResults = creationExtensionOutputs(extensions, result);
   const id = toBase64url(result.credentialId);
   return {
     id,

@@ -2,9 +2,10 @@ import { getAssertion as authenticatorGetAssertion } from '../authenticator/getA
 import type { AuthenticatorEnvironment, GetAssertionResult } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
+import type { AuthenticationResponseJSON, ExtensionInputsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
+import { assertionExtensionOutputs, assertionExtensions } from './extensions';
 import { resolveRpId } from './rpId';
 
 export interface GetRequest {
@@ -24,6 +25,7 @@ export async function getAssertion(
   const rpId = resolveRpId(caller.origin, options.rpId);
   const uv = wantsUserVerification(options.userVerification, env.userVerificationAvailable);
 
+  const extensions = assertionExtensions(options.extensions, options.allowCredentials ?? []);
   const clientDataJSON = clientDataJSONFor('webauthn.get', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
   // "If allowCredentials is not empty … credential descriptors whose type is not public-key are ignored."
@@ -44,20 +46,25 @@ export async function getAssertion(
         clientDataHash,
         allowList,
         options: { up: true, uv },
+        extensions,
         signal: ceremonySignal,
       }),
-    (result) => toAuthenticationResponse(result, clientDataJSON),
+    (result) => toAuthenticationResponse(result, clientDataJSON, options.extensions),
   );
 }
 
-function toAuthenticationResponse(result: GetAssertionResult, clientDataJSON: Uint8Array): AuthenticationResponseJSON {
+function toAuthenticationResponse(
+  result: GetAssertionResult,
+  clientDataJSON: Uint8Array,
+  extensions: ExtensionInputsJSON | undefined,
+): AuthenticationResponseJSON {
   const id = toBase64url(result.credentialId);
   return {
     id,
     rawId: id,
     type: 'public-key',
     authenticatorAttachment: 'platform',
-    clientExtensionResults: {},
+    clientExtensionResults: assertionExtensionOutputs(extensions, result),
     response: {
       clientDataJSON: toBase64url(clientDataJSON),
       authenticatorData: toBase64url(result.authenticatorData),
