@@ -15,7 +15,7 @@ import type { CDPSession, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { type DifferentialCase, differentialCases, installPageHelpers } from './differentialCases';
+import { type DifferentialCase, differentialCases, installPageHelpers, shapeOf } from './differentialCases';
 
 let rp: DemoRelyingParty;
 let latchkey: LatchkeyBrowser;
@@ -30,6 +30,7 @@ async function openHelperPage(browser: LatchkeyBrowser): Promise<Page> {
   const page = await browser.browser.newPage();
   await page.goto(`${rp.url}blank`);
   await page.evaluate(installPageHelpers);
+  await page.evaluate(`window.__shapeOf = ${shapeOf.toString()}`);
   return page;
 }
 

@@ -355,7 +355,54 @@ const getCases: DifferentialCase[] = [
   c('get: largeBlob read and write together is NotSupportedError', async (h) => { const o = await h.requestFor(); o.extensions = { largeBlob: { read: true, write: h.bytes(4) } }; return h.get(o); }, { expect: /^NotSupportedError$/ }),
 ];
 
+/** The shape of a JSON value: its keys, recursively, with leaves reduced to their type. */
+const shapeOf = new Function('value', `
+  const shape = (v) => v && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape(v[k])])) : typeof v;
+  return JSON.stringify(shape(value));
+`) as (value: unknown) => string;
+
+const staticsAndJSON: DifferentialCase[] = [
+  c('static: isUserVerifyingPlatformAuthenticatorAvailable', () => PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable().then(String)),
+  c('static: isConditionalMediationAvailable', () => PublicKeyCredential.isConditionalMediationAvailable().then(String), {
+    differs: {
+      chromium: 'ok false',
+      latchkey: 'ok true',
+      why: 'Both answers are Chromium\u2019s own: Latchkey passes conditional mediation (and this question) to the browser. The control browser runs with a CDP virtual authenticator environment, under which Chromium answers false; the same Chromium without one answers true.',
+    },
+  }),
+  c('static: getClientCapabilities names the same capabilities', () =>
+    (PublicKeyCredential as unknown as { getClientCapabilities(): Promise<Record<string, boolean>> }).getClientCapabilities().then((caps) => Object.keys(caps).sort().join(',')),
+  ),
+  c('static: getClientCapabilities reports prf, largeBlob and credProps', () =>
+    (PublicKeyCredential as unknown as { getClientCapabilities(): Promise<Record<string, boolean>> })
+      .getClientCapabilities()
+      .then((caps) => ['extension:prf', 'extension:largeBlob', 'extension:credProps'].map((key) => `${key}=${caps[key]}`).join(' ')),
+  ),
+  c('static: parseCreationOptionsFromJSON with a challenge that is not base64url', async () => {
+    PublicKeyCredential.parseCreationOptionsFromJSON({ rp: { name: 'x' }, user: { id: 'AQ', name: 'a', displayName: 'a' }, challenge: 'a+b/', pubKeyCredParams: [] });
+  }, { expect: /^EncodingError$/ }),
+  c('static: parseRequestOptionsFromJSON with an allowCredentials id that is not base64url', async () => {
+    PublicKeyCredential.parseRequestOptionsFromJSON({ challenge: 'AA', allowCredentials: [{ type: 'public-key', id: '!!' }] });
+  }, { expect: /^EncodingError$/ }),
+  c('static: options parsed from JSON create a credential', (h) =>
+    h.create(PublicKeyCredential.parseCreationOptionsFromJSON({ rp: { name: 'x' }, user: { id: 'AQID', name: 'a', displayName: 'a' }, challenge: 'AAAA', pubKeyCredParams: [{ type: 'public-key', alg: -7 }], extensions: { credProps: true } })),
+  { expect: OK }),
+  c('json: registration toJSON() has the browser\u2019s shape', async (h) => {
+    const o = h.creation();
+    o.extensions = { credProps: true };
+    const credential = (await navigator.credentials.create({ publicKey: o })) as PublicKeyCredential;
+    return (window as unknown as { __shapeOf(v: unknown): string }).__shapeOf(credential.toJSON());
+  }, { expect: /clientExtensionResults/ }),
+  c('json: assertion toJSON() has the browser\u2019s shape', async (h) => {
+    const credential = (await navigator.credentials.get({ publicKey: await h.requestFor() })) as PublicKeyCredential;
+    return (window as unknown as { __shapeOf(v: unknown): string }).__shapeOf(credential.toJSON());
+  }, { expect: /userHandle/ }),
+];
+
+export { shapeOf };
+
 export const differentialCases: DifferentialCase[] = [
+  ...staticsAndJSON,
   ...createArguments,
   ...algorithmOrders,
   ...selections,

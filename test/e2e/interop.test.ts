@@ -42,36 +42,35 @@ function challenge(): string {
   return toBase64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-/** navigator.credentials.create() in the page from the JSON options, answered as credential.toJSON(). */
-function register(alg: number, attestation: string, challengeB64: string): Promise<RegistrationResponseJSON> {
+/** navigator.credentials.create()/get() in the page from JSON options (parsed by the page's own parse*FromJSON), answered as credential.toJSON(). */
+function inPage<T>(operation: 'create' | 'get', options: object): Promise<T> {
   return page.evaluate(
-    async (options) => {
-      const credential = (await navigator.credentials.create({
-        publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options as PublicKeyCredentialCreationOptionsJSON),
-      })) as PublicKeyCredential;
-      return credential.toJSON() as unknown as RegistrationResponseJSON;
+    async (op, json) => {
+      const credential = (
+        op === 'create'
+          ? await navigator.credentials.create({ publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(json as PublicKeyCredentialCreationOptionsJSON) })
+          : await navigator.credentials.get({ publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(json as PublicKeyCredentialRequestOptionsJSON) })
+      ) as PublicKeyCredential;
+      return credential.toJSON() as unknown;
     },
-    {
-      rp: { id: 'localhost', name: 'Interop' },
-      user: { id: toBase64url(crypto.getRandomValues(new Uint8Array(16))), name: 'interop', displayName: 'Interop' },
-      challenge: challengeB64,
-      pubKeyCredParams: [{ type: 'public-key', alg }],
-      authenticatorSelection: { residentKey: 'required', userVerification: 'discouraged' },
-      attestation,
-    },
-  );
+    operation,
+    options,
+  ) as Promise<T>;
+}
+
+function register(alg: number, attestation: string, challengeB64: string): Promise<RegistrationResponseJSON> {
+  return inPage('create', {
+    rp: { id: 'localhost', name: 'Interop' },
+    user: { id: toBase64url(crypto.getRandomValues(new Uint8Array(16))), name: 'interop', displayName: 'Interop' },
+    challenge: challengeB64,
+    pubKeyCredParams: [{ type: 'public-key', alg }],
+    authenticatorSelection: { residentKey: 'required', userVerification: 'discouraged' },
+    attestation,
+  });
 }
 
 function authenticate(credentialId: string, challengeB64: string): Promise<AuthenticationResponseJSON> {
-  return page.evaluate(
-    async (options) => {
-      const credential = (await navigator.credentials.get({
-        publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options as PublicKeyCredentialRequestOptionsJSON),
-      })) as PublicKeyCredential;
-      return credential.toJSON() as unknown as AuthenticationResponseJSON;
-    },
-    { challenge: challengeB64, rpId: 'localhost', allowCredentials: [{ type: 'public-key', id: credentialId }], userVerification: 'discouraged' },
-  );
+  return inPage('get', { challenge: challengeB64, rpId: 'localhost', allowCredentials: [{ type: 'public-key', id: credentialId }], userVerification: 'discouraged' });
 }
 
 describe.each(ALGORITHMS)('interop: %s credentials', (algorithmName, alg) => {
