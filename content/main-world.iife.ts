@@ -25,6 +25,11 @@ import { installStatics } from './statics';
   const port = channel.port1;
   const send = MessagePort.prototype.postMessage.bind(port) as (message: unknown) => void;
   const pending = new Map<string, (reply: PageReply) => void>();
+  // Chromium's permissions-policy and ancestor views, captured before page scripts could replace them.
+  const featurePolicy = (document as Document & { featurePolicy?: { allowsFeature(feature: string): boolean } }).featurePolicy;
+  const allowsFeature = featurePolicy ? featurePolicy.allowsFeature.bind(featurePolicy) : undefined;
+  const ancestorOrigins = location.ancestorOrigins ? [...location.ancestorOrigins] : undefined;
+  const userActivation = navigator.userActivation;
 
   port.onmessage = (event: MessageEvent<PortReply>) => {
     const settle = pending.get(event.data?.requestId);
@@ -84,6 +89,7 @@ import { installStatics } from './statics';
     }
     const signal = options.signal;
     if (signal?.aborted) throw signal.reason;
+    refuseWithoutFramePermission(operation);
     const reply = await ask(request, signal);
     switch (reply.kind) {
       case 'credential':
@@ -95,6 +101,27 @@ import { installStatics } from './statics';
         return native.call(container, options as CredentialCreationOptions);
       case 'error':
         throw errorFor(reply);
+    }
+  }
+
+  /**
+   * Frames: "publickey-credentials-create" / "-get" are policy-controlled features whose default
+   * allowlist is 'self' (WebAuthn L3 §5.9, §5.10): a cross-origin iframe may use WebAuthn only
+   * when its embedder delegates the feature with `allow=`, otherwise NotAllowedError, as
+   * Chromium answers. Creating from a cross-origin frame also needs transient user activation
+   * (§5.1.3: "If sameOriginWithAncestors is false … if the relevant global object … does not
+   * have transient activation: Throw a NotAllowedError"). The service worker still derives the
+   * frame's origin and ancestors from the browser for clientData; this check runs here because
+   * only the document knows its permissions policy.
+   */
+  function refuseWithoutFramePermission(operation: 'create' | 'get'): void {
+    const feature = operation === 'create' ? 'publickey-credentials-create' : 'publickey-credentials-get';
+    if (allowsFeature && !allowsFeature(feature)) {
+      throw new DOMException(`The '${feature}' feature is not enabled in this document. Permissions Policy may be used to delegate Web Authentication capabilities to cross-origin child frames.`, 'NotAllowedError');
+    }
+    const crossOrigin = ancestorOrigins?.some((ancestor) => ancestor !== location.origin) ?? false;
+    if (operation === 'create' && crossOrigin && userActivation && !userActivation.isActive) {
+      throw new DOMException('A user activation is required to create a credential in a cross-origin iframe.', 'NotAllowedError');
     }
   }
 

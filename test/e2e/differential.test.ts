@@ -61,11 +61,36 @@ async function clearLatchkeyStore(): Promise<void> {
   });
 }
 
-/** Runs a case's page script; answers 'ok …details' or the error's name. */
-function runIn(page: Page, testCase: DifferentialCase): Promise<string> {
-  return page.evaluate(
-    `window.__diff.outcome(${testCase.run.toString()})`,
-  ) as Promise<string>;
+/** Runs a case's page script (in a child frame when the case says so); answers 'ok …details' or the error's name. */
+async function runIn(page: Page, testCase: DifferentialCase): Promise<string> {
+  const script = `window.__diff.outcome(${testCase.run.toString()})`;
+  if (!testCase.frame) return page.evaluate(script) as Promise<string>;
+  // A second origin: Chromium resolves *.localhost to loopback, and it is a secure context.
+  const src = testCase.frame === 'same' ? `${rp.url}blank` : `http://a.localhost:${new URL(rp.url).port}/blank`;
+  const allow = testCase.frame === 'cross-allowed' ? 'publickey-credentials-get; publickey-credentials-create' : '';
+  await page.evaluate(
+    (frameSrc, frameAllow) =>
+      new Promise<void>((resolve, reject) => {
+        const iframe = document.createElement('iframe');
+        iframe.id = 'differential-frame';
+        if (frameAllow) iframe.allow = frameAllow;
+        iframe.onload = () => resolve();
+        iframe.onerror = () => reject(new Error('frame did not load'));
+        iframe.src = frameSrc;
+        document.body.append(iframe);
+      }),
+    src,
+    allow,
+  );
+  try {
+    const frame = page.frames().find((candidate) => candidate.url() === src);
+    if (!frame) throw new Error(`no frame at ${src}`);
+    await frame.evaluate(installPageHelpers);
+    await frame.evaluate(`window.__shapeOf = ${shapeOf.toString()}`);
+    return (await frame.evaluate(script)) as string;
+  } finally {
+    await page.evaluate(() => document.getElementById('differential-frame')?.remove());
+  }
 }
 
 beforeAll(async () => {

@@ -30,6 +30,11 @@ export interface DifferentialCase {
   expect?: RegExp;
   /** Nobody answers: the control gets no user presence and Latchkey's prompt stays unanswered. */
   userAbsent?: boolean;
+  /**
+   * Run in an iframe of the test page: same-origin, or of another origin (a.localhost) with or
+   * without `allow="publickey-credentials-get; publickey-credentials-create"`.
+   */
+  frame?: 'same' | 'cross' | 'cross-allowed';
   /** A deliberate difference: what each side answers, and why. */
   differs?: { chromium: string; latchkey: string; why: string };
 }
@@ -399,10 +404,31 @@ const staticsAndJSON: DifferentialCase[] = [
   }, { expect: /userHandle/ }),
 ];
 
+/** The frame members of the clientDataJSON of a credential made or used in the page. */
+const CLIENT_DATA_FRAME_MEMBERS = `JSON.stringify((({ origin, crossOrigin, topOrigin }) => ({ origin: origin.replace(/:\\d+$/, ''), crossOrigin, topOrigin: topOrigin && topOrigin.replace(/:\\d+$/, '') }))(JSON.parse(new TextDecoder().decode(credential.response.clientDataJSON))))`;
+
+const frames: DifferentialCase[] = [
+  c('frame: create in a same-origin iframe', (h) => h.create(h.creation()), { frame: 'same', expect: OK }),
+  c('frame: create in a cross-origin iframe without permission', (h) => h.create(h.creation()), { frame: 'cross', expect: /^NotAllowedError$/ }),
+  c('frame: get in a cross-origin iframe without permission', (h) => { const o = h.request(); delete o.rpId; return h.get(o); }, { frame: 'cross', expect: /^NotAllowedError$/ }),
+  c('frame: create in a cross-origin iframe with allow=', (h) => h.create(h.creation()), { frame: 'cross-allowed', expect: OK }),
+  c(
+    'frame: clientDataJSON of a create in a cross-origin iframe with allow= names crossOrigin and topOrigin',
+    new Function('h', `return navigator.credentials.create({ publicKey: h.creation() }).then((credential) => ${CLIENT_DATA_FRAME_MEMBERS});`) as Run,
+    { frame: 'cross-allowed', expect: /"crossOrigin":true,"topOrigin":"http:\/\/localhost"/ },
+  ),
+  c(
+    'frame: get in a cross-origin iframe with allow=',
+    new Function('h', `return h.register().then((id) => navigator.credentials.get({ publicKey: { challenge: new Uint8Array(32), allowCredentials: [{ type: 'public-key', id }], timeout: 10000 } })).then((credential) => ${CLIENT_DATA_FRAME_MEMBERS});`) as Run,
+    { frame: 'cross-allowed', expect: /"crossOrigin":true/ },
+  ),
+];
+
 export { shapeOf };
 
 export const differentialCases: DifferentialCase[] = [
   ...staticsAndJSON,
+  ...frames,
   ...createArguments,
   ...algorithmOrders,
   ...selections,
