@@ -8,6 +8,7 @@ import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
 import { promptUserInterface } from './promptWindows';
 import { loadSettings } from './settings';
+import { fetchWellKnown } from './wellKnownFetcher';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -57,8 +58,8 @@ export async function handlePageRequest(
     };
     const outcome =
       request.kind === 'create'
-        ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
-        : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
+        ? await createCredential(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown })
+        : await getAssertion(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown });
     return outcome.kind === 'fallback' ? { kind: 'fallback' } : { kind: 'credential', credential: outcome.credential };
   } catch (error) {
     return errorReply(error);

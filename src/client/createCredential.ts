@@ -7,7 +7,7 @@ import type { ExtensionInputsJSON, PublicKeyCredentialCreationOptionsJSON, Regis
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
 import { creationExtensionOutputs, creationExtensions } from './extensions';
-import { resolveRpId } from './rpId';
+import { resolveRpIdWithRelatedOrigins, type WellKnownFetcher } from './relatedOrigins';
 
 /** "If pubKeyCredParams's size is zero: append ES256 and RS256" (WebAuthn L3 §5.1.3 step 10). */
 const DEFAULT_CRED_PARAMS = [
@@ -21,6 +21,8 @@ export interface CreateRequest {
   options: PublicKeyCredentialCreationOptionsJSON;
   caller: CallerContext;
   signal?: AbortSignal;
+  /** Fetches an rpId's /.well-known/webauthn for related origin requests; absent, they are refused. */
+  fetchWellKnown?: WellKnownFetcher;
 }
 
 /**
@@ -29,13 +31,13 @@ export interface CreateRequest {
  */
 export async function createCredential(
   env: AuthenticatorEnvironment,
-  { options, caller, signal }: CreateRequest,
+  { options, caller, signal, fetchWellKnown }: CreateRequest,
 ): Promise<CeremonyOutcome<RegistrationResponseJSON>> {
   // Step 5: "If the length of options.user.id is not between 1 and 64 bytes (inclusive) then throw a TypeError."
   const userId = fromBase64url(options.user.id);
   if (userId.length < 1 || userId.length > 64) throw new CeremonyError('user-id-length', `${userId.length} bytes`);
 
-  const rpId = resolveRpId(caller.origin, options.rp.id);
+  const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, options.rp.id, fetchWellKnown);
 
   // Step 10: keep the entries whose type the client knows; none at all is NotSupportedError.
   const requested = options.pubKeyCredParams.length === 0 ? DEFAULT_CRED_PARAMS : options.pubKeyCredParams;

@@ -6,12 +6,14 @@ import type { AuthenticationResponseJSON, ExtensionInputsJSON, PublicKeyCredenti
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
 import { assertionExtensionOutputs, assertionExtensions } from './extensions';
-import { resolveRpId } from './rpId';
+import { resolveRpIdWithRelatedOrigins, type WellKnownFetcher } from './relatedOrigins';
 
 export interface GetRequest {
   options: PublicKeyCredentialRequestOptionsJSON;
   caller: CallerContext;
   signal?: AbortSignal;
+  /** Fetches an rpId's /.well-known/webauthn for related origin requests; absent, they are refused. */
+  fetchWellKnown?: WellKnownFetcher;
 }
 
 /**
@@ -20,9 +22,9 @@ export interface GetRequest {
  */
 export async function getAssertion(
   env: AuthenticatorEnvironment,
-  { options, caller, signal }: GetRequest,
+  { options, caller, signal, fetchWellKnown }: GetRequest,
 ): Promise<CeremonyOutcome<AuthenticationResponseJSON>> {
-  const rpId = resolveRpId(caller.origin, options.rpId);
+  const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, options.rpId, fetchWellKnown);
   const uv = wantsUserVerification(options.userVerification, env.userVerificationAvailable);
 
   const extensions = assertionExtensions(options.extensions, options.allowCredentials ?? []);
