@@ -132,6 +132,9 @@ import { installStatics } from './statics';
   const replacements = {
     create(this: CredentialsContainer, options?: CredentialCreationOptions): Promise<Credential | null> {
       if (!isOurs(this, options)) return nativeCreate.call(this, options);
+      // Conditional create (a passkey offered right after a password sign-in) is the browser's
+      // call: it alone knows whether a password was just used. Latchkey hands it over untouched.
+      if ((options as Options).mediation === 'conditional') return nativeCreate.call(this, options);
       return ceremony('create', this, options, nativeCreate);
     },
     get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {

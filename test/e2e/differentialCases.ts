@@ -333,6 +333,10 @@ const getCases: DifferentialCase[] = [
   c('get: unknown mediation value', (h) => h.get(h.request(), { mediation: 'bogus' }), { expect: TYPE_ERROR }),
   c('get: mediation required', async (h) => h.get(await h.requestFor(), { mediation: 'required' }), { expect: OK }),
   c('get: mediation optional', async (h) => h.get(await h.requestFor(), { mediation: 'optional' }), { expect: OK }),
+  c('get: mediation silent', async (h) => h.get(await h.requestFor(), { mediation: 'silent' })),
+  c('create: mediation silent', (h) => h.create(h.creation(), { mediation: 'silent' })),
+  c('create: mediation required', (h) => h.create(h.creation(), { mediation: 'required' }), { expect: OK }),
+  c('create: mediation conditional without a saved password', (h) => h.create(h.creation(), { mediation: 'conditional' })),
   c('get: an unknown extension is ignored', async (h) => { const o = await h.requestFor(); o.extensions = { notAnExtension: true }; return h.get(o); }, { expect: OK }),
   c('get: credProps at get is NotSupportedError', async (h) => { const o = await h.requestFor(); o.extensions = { credProps: true }; return h.get(o); }, { expect: /^NotSupportedError$/ }),
   c('get: prf eval on a credential made with prf', async (h) => { const o = await h.requestFor('required', { prf: {} }); o.extensions = { prf: { eval: { first: h.bytes(32, 1) } } }; return h.get(o); }, {
