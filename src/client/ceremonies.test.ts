@@ -3,6 +3,7 @@
  * for each kind of request, and what is stored.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ceremonyFailure } from '../../test/ceremonyFailure';
 import { approve, fedRandomBytes, scriptedUser, testEnvironment as coreEnvironment } from '../../test/authenticatorEnvironment';
 import { webauthnTestVector } from '../../test/vectors';
 import { makeCredential } from '../authenticator/makeCredential';
@@ -11,7 +12,6 @@ import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { concat, sha256, toHex } from '../webauthn/bytes';
 import { decode } from '../webauthn/cbor';
 import { verifyES256 } from '../../test/verifyES256';
-import { CeremonyError } from '../webauthn/errors';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../webauthn/types';
 import type { CallerContext } from './ceremony';
 import { createCredential } from './createCredential';
@@ -30,15 +30,6 @@ function creationOptions(overrides: Partial<PublicKeyCredentialCreationOptionsJS
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CeremonyError);
-    return (error as CeremonyError).name;
-  }
-  throw new Error('the ceremony succeeded');
-}
 
 /** As in the extension today: no PIN or biometric, so no user verification. */
 function testEnvironment(overrides: Partial<AuthenticatorEnvironment> = {}): AuthenticatorEnvironment {
@@ -132,7 +123,7 @@ describe('createCredential', () => {
     ['userVerification required without a way to verify', 'NotAllowedError', creationOptions({ authenticatorSelection: { userVerification: 'required' } })],
   ])('%s gives %s and stores nothing', async (_, expected, options) => {
     const env = testEnvironment({ ui: scriptedUser(approve()), userVerificationAvailable: false });
-    expect(await failure(createCredential(env, { options, caller }))).toBe(expected);
+    expect(await ceremonyFailure(createCredential(env, { options, caller }))).toBe(expected);
     expect(await env.store.list()).toEqual([]);
   });
 
@@ -147,7 +138,7 @@ describe('createCredential', () => {
     const first = await createCredential(env, { options: creationOptions(), caller });
     if (first.kind !== 'credential') throw new Error('expected a credential');
     const exclude = [{ type: 'public-key', id: first.credential.id }];
-    expect(await failure(createCredential(env, { options: creationOptions({ excludeCredentials: exclude }), caller }))).toBe(
+    expect(await ceremonyFailure(createCredential(env, { options: creationOptions({ excludeCredentials: exclude }), caller }))).toBe(
       'InvalidStateError',
     );
     expect((await env.store.list()).map((record) => record.id)).toEqual([first.credential.id]);
@@ -155,7 +146,7 @@ describe('createCredential', () => {
 
   it('cancel in the prompt gives NotAllowedError', async () => {
     const env = testEnvironment({ ui: scriptedUser({ outcome: 'cancel' }) });
-    expect(await failure(createCredential(env, { options: creationOptions(), caller }))).toBe('NotAllowedError');
+    expect(await ceremonyFailure(createCredential(env, { options: creationOptions(), caller }))).toBe('NotAllowedError');
   });
 
   it('"use another device or security key" hands the request back for the browser', async () => {
@@ -168,7 +159,7 @@ describe('createCredential', () => {
     vi.useFakeTimers();
     const waiting: UserInterface = { prompt: () => new Promise(() => undefined) };
     const env = testEnvironment({ ui: waiting });
-    const result = failure(createCredential(env, { options: creationOptions({ timeout: 1 }), caller }));
+    const result = ceremonyFailure(createCredential(env, { options: creationOptions({ timeout: 1 }), caller }));
     await vi.advanceTimersByTimeAsync(9_999);
     await vi.advanceTimersByTimeAsync(1);
     expect(await result).toBe('NotAllowedError');
@@ -183,7 +174,7 @@ describe('createCredential', () => {
       },
     };
     const env = testEnvironment({ ui: waiting });
-    expect(await failure(createCredential(env, { options: creationOptions(), caller, signal: controller.signal }))).toBe('AbortError');
+    expect(await ceremonyFailure(createCredential(env, { options: creationOptions(), caller, signal: controller.signal }))).toBe('AbortError');
     expect(await env.store.list()).toEqual([]);
   });
 });
@@ -211,14 +202,14 @@ describe('getAssertion', () => {
     await registered(env);
     env.ui = scriptedUser({ outcome: 'cancel' });
     const options = { challenge: 'AAAA', rpId: 'example.com', allowCredentials: [{ type: 'public-key', id: 'AQID' }] };
-    expect(await failure(getAssertion(env, { options, caller }))).toBe('NotAllowedError');
+    expect(await ceremonyFailure(getAssertion(env, { options, caller }))).toBe('NotAllowedError');
   });
 
   it('refuses an rpId the origin may not claim with SecurityError, without asking the user', async () => {
     const env = testEnvironment();
     await registered(env);
     env.ui = scriptedUser();
-    expect(await failure(getAssertion(env, { options: { challenge: 'AAAA', rpId: 'example.org' }, caller }))).toBe('SecurityError');
+    expect(await ceremonyFailure(getAssertion(env, { options: { challenge: 'AAAA', rpId: 'example.org' }, caller }))).toBe('SecurityError');
   });
 
   it('reproduces the none.ES256 authentication vector byte for byte through the whole client', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CeremonyError } from '../webauthn/errors';
+import { ceremonyFailure } from '../../test/ceremonyFailure';
 import { MAX_LABELS, resolveRpIdWithRelatedOrigins, type WellKnownResponse, wellKnownListsOrigin } from './relatedOrigins';
 
 const json = (body: unknown, overrides: Partial<WellKnownResponse> = {}): WellKnownResponse => ({
@@ -9,15 +9,6 @@ const json = (body: unknown, overrides: Partial<WellKnownResponse> = {}): WellKn
   ...overrides,
 });
 
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CeremonyError);
-    return (error as CeremonyError).name;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('related origin requests (WebAuthn L3 §5.11)', () => {
   it('accepts a foreign rpId whose /.well-known/webauthn lists the caller origin, fetching that exact URL', async () => {
@@ -46,14 +37,14 @@ describe('related origin requests (WebAuthn L3 §5.11)', () => {
       if (answer instanceof Error) throw answer;
       return answer;
     };
-    expect(await failure(resolveRpIdWithRelatedOrigins('https://example.de', 'example.com', fetcher))).toBe('SecurityError');
+    expect(await ceremonyFailure(resolveRpIdWithRelatedOrigins('https://example.de', 'example.com', fetcher))).toBe('SecurityError');
   });
 
   it('refuses without a fetcher, and never fetches for a public suffix or an opaque origin', async () => {
     const fetcher = vi.fn(async () => json({ origins: ['https://example.de'] }));
-    expect(await failure(resolveRpIdWithRelatedOrigins('https://example.de', 'example.com', undefined))).toBe('SecurityError');
-    expect(await failure(resolveRpIdWithRelatedOrigins('https://example.de', 'co.uk', fetcher))).toBe('SecurityError');
-    expect(await failure(resolveRpIdWithRelatedOrigins('null', 'example.com', fetcher))).toBe('NotAllowedError');
+    expect(await ceremonyFailure(resolveRpIdWithRelatedOrigins('https://example.de', 'example.com', undefined))).toBe('SecurityError');
+    expect(await ceremonyFailure(resolveRpIdWithRelatedOrigins('https://example.de', 'co.uk', fetcher))).toBe('SecurityError');
+    expect(await ceremonyFailure(resolveRpIdWithRelatedOrigins('null', 'example.com', fetcher))).toBe('NotAllowedError');
     expect(fetcher).not.toHaveBeenCalled();
   });
 
