@@ -129,23 +129,50 @@ import { installStatics } from './statics';
     return container instanceof CredentialsContainer && typeof options === 'object' && options !== null && (options as Options).publicKey !== undefined;
   }
 
-  const replacements = {
-    create(this: CredentialsContainer, options?: CredentialCreationOptions): Promise<Credential | null> {
-      if (!isOurs(this, options)) return nativeCreate.call(this, options);
-      // Conditional create (a passkey offered right after a password sign-in) is the browser's
-      // call: it alone knows whether a password was just used. Latchkey hands it over untouched.
-      if ((options as Options).mediation === 'conditional') return nativeCreate.call(this, options);
-      return ceremony('create', this, options, nativeCreate);
-    },
-    get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
-      if (!isOurs(this, options)) return nativeGet.call(this, options);
-      // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
-      if ((options as Options).mediation === 'conditional') return nativeGet.call(this, options);
-      return ceremony('get', this, options, nativeGet as typeof nativeCreate);
-    },
-  };
+  /**
+   * create/get as Latchkey answers them, with `fallbackCreate`/`fallbackGet` for everything it
+   * hands over (other credential types, conditional mediation, "use another device"). Method
+   * syntax keeps their names, so `String(navigator.credentials.create)` starts with "create(".
+   */
+  function replacementsWith(fallbackCreate: typeof nativeCreate, fallbackGet: typeof nativeGet) {
+    return {
+      create(this: CredentialsContainer, options?: CredentialCreationOptions): Promise<Credential | null> {
+        if (!isOurs(this, options)) return fallbackCreate.call(this, options);
+        // Conditional create (a passkey offered right after a password sign-in) is the browser's
+        // call: it alone knows whether a password was just used. Latchkey hands it over untouched.
+        if ((options as Options).mediation === 'conditional') return fallbackCreate.call(this, options);
+        return ceremony('create', this, options, fallbackCreate);
+      },
+      get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
+        if (!isOurs(this, options)) return fallbackGet.call(this, options);
+        // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
+        if ((options as Options).mediation === 'conditional') return fallbackGet.call(this, options);
+        return ceremony('get', this, options, fallbackGet as typeof nativeCreate);
+      },
+    };
+  }
+  const replacements = replacementsWith(nativeCreate, nativeGet);
   for (const name of ['create', 'get'] as const) {
     Object.defineProperty(proto, name, { value: replacements[name], writable: true, enumerable: true, configurable: true });
+  }
+  // Coexistence: a script that ran before this one (another password manager's wrapper) may
+  // have put its own create/get on the navigator.credentials object itself, shadowing the
+  // prototype. Where it left them configurable, Latchkey wraps them in turn, with the other
+  // wrapper as its fallback: each request is answered by Latchkey or handed on, never both.
+  // A non-configurable own property cannot be wrapped; requests then go to that wrapper.
+  const instance = navigator.credentials;
+  const own = {
+    create: Object.getOwnPropertyDescriptor(instance, 'create'),
+    get: Object.getOwnPropertyDescriptor(instance, 'get'),
+  };
+  const onInstance = replacementsWith(
+    typeof own.create?.value === 'function' ? own.create.value : nativeCreate,
+    typeof own.get?.value === 'function' ? own.get.value : nativeGet,
+  );
+  for (const name of ['create', 'get'] as const) {
+    const descriptor = own[name];
+    if (!descriptor?.configurable || typeof descriptor.value !== 'function') continue;
+    Object.defineProperty(instance, name, { ...descriptor, value: onInstance[name] });
   }
   installStatics();
 })();
