@@ -59,7 +59,13 @@ export async function handlePageRequest(
     const outcome =
       request.kind === 'create'
         ? await createCredential(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown })
-        : await getAssertion(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown });
+        : await getAssertion(env, {
+            options: request.options,
+            caller,
+            signal: controller.signal,
+            fetchWellKnown,
+            onlyWithMatchingPasskey: settings.onlyWithMatchingPasskey,
+          });
     return outcome.kind === 'fallback' ? { kind: 'fallback' } : { kind: 'credential', credential: outcome.credential };
   } catch (error) {
     return errorReply(error);

@@ -42,6 +42,9 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
 
   const candidates = await findCandidates(env.store, request);
   if (candidates.length === 0) {
+    // The "only with a matching passkey" setting: the browser's own WebAuthn answers instead, and
+    // nothing was shown, so the page learns nothing it would not learn without Latchkey.
+    if (request.handOverWithoutCredentials) throw new AnotherAuthenticatorChosen();
     // A page learns "no passkey here" only after a person saw the request (the
     // privacy reason CTAP waits for a gesture), and the user can turn to another device.
     if (options.up) {

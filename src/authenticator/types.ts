@@ -118,6 +118,8 @@ export interface GetAssertionRequest {
   clientDataHash: Uint8Array;
   allowList?: { type: string; id: Uint8Array }[];
   options: { up: boolean; uv: boolean };
+  /** With no matching credential, hand the request to another authenticator at once (no prompt). */
+  handOverWithoutCredentials?: boolean;
   extensions?: {
     /** hmac-secret salts for the credential that will sign (the client may pick them per credential id). */
     hmacSecret?: (credentialId: string) => HmacSecretSalts | undefined;

@@ -14,6 +14,8 @@ export interface GetRequest {
   signal?: AbortSignal;
   /** Fetches an rpId's /.well-known/webauthn for related origin requests; absent, they are refused. */
   fetchWellKnown?: WellKnownFetcher;
+  /** Hand the request to the browser when Latchkey holds no matching passkey (a user setting). */
+  onlyWithMatchingPasskey?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface GetRequest {
  */
 export async function getAssertion(
   env: AuthenticatorEnvironment,
-  { options, caller, signal, fetchWellKnown }: GetRequest,
+  { options, caller, signal, fetchWellKnown, onlyWithMatchingPasskey }: GetRequest,
 ): Promise<CeremonyOutcome<AuthenticationResponseJSON>> {
   const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, options.rpId, fetchWellKnown);
   const uv = wantsUserVerification(options.userVerification, env.userVerificationAvailable);
@@ -48,6 +50,7 @@ export async function getAssertion(
         clientDataHash,
         allowList,
         options: { up: true, uv },
+        handOverWithoutCredentials: onlyWithMatchingPasskey === true,
         extensions,
         signal: ceremonySignal,
       }),

@@ -102,10 +102,12 @@ export const settingsPatch = z
   .object({
     /** Tester mode: ceremonies are approved without a prompt. Never settable by a page. */
     testerAutoApprove: z.boolean(),
+    /** Sign-in: step in only when Latchkey holds a matching passkey; otherwise the browser answers, untouched. */
+    onlyWithMatchingPasskey: z.boolean(),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
-export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false };
+export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false };
 
 /** Extension pages (popup, prompt window) → service worker. Refused from content scripts. */
 export const extensionRequest = z.discriminatedUnion('kind', [

@@ -88,3 +88,77 @@ describe('coexistence with another navigator.credentials wrapper', () => {
     await page.close();
   });
 });
+
+describe('setting: step in only when Latchkey holds a matching passkey', () => {
+  async function setOnlyWithMatchingPasskey(on: boolean): Promise<void> {
+    const worker = await latchkey.worker();
+    await worker.evaluate(async (value) => {
+      const current = (await chrome.storage.local.get('settings')).settings ?? {};
+      await chrome.storage.local.set({ settings: { ...current, onlyWithMatchingPasskey: value } });
+    }, on);
+    // The worker re-reads its settings on the storage change: wait until it answers with the new value.
+    const popup = await latchkey.openExtensionPage('popup/index.html');
+    try {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const reply = await popup.evaluate(() => chrome.runtime.sendMessage({ kind: 'settings.get' }));
+        if (reply.settings.onlyWithMatchingPasskey === on) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('the worker never applied onlyWithMatchingPasskey');
+    } finally {
+      await popup.close();
+    }
+  }
+
+  it('a sign-in for a passkey Latchkey does not hold goes to the browser untouched; one it holds is answered by Latchkey', async () => {
+    const page = await latchkey.browser.newPage();
+    await page.goto(`${rp.url}blank`);
+    // The browser's own authenticator, holding a passkey Latchkey knows nothing of.
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const cdp = await page.createCDPSession();
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    const browserCredentialId = Buffer.from('browser-own-passkey').toString('base64');
+    await cdp.send('WebAuthn.addCredential', {
+      authenticatorId,
+      credential: {
+        credentialId: browserCredentialId,
+        isResidentCredential: false,
+        rpId: 'localhost',
+        privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        signCount: 0,
+      },
+    });
+    await setOnlyWithMatchingPasskey(true);
+    try {
+      const signIn = (id: string) =>
+        page.evaluate(async (credentialId) => {
+          const raw = Uint8Array.from(atob(credentialId.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+          const credential = (await navigator.credentials.get({
+            publicKey: { challenge: new Uint8Array(32), allowCredentials: [{ type: 'public-key', id: raw }], timeout: 10_000 },
+          })) as PublicKeyCredential;
+          return credential.id;
+        }, id);
+      const browserId = Buffer.from(browserCredentialId, 'base64').toString('base64url');
+      expect(await signIn(browserId)).toBe(browserId);
+      const latchkeyId = await page.evaluate(async () => {
+        const credential = (await navigator.credentials.create({
+          publicKey: {
+            rp: { name: 'Matching' },
+            user: { id: new Uint8Array([2]), name: 'm', displayName: 'M' },
+            challenge: new Uint8Array(32),
+            pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+          },
+        })) as PublicKeyCredential;
+        return credential.id;
+      });
+      expect(await signIn(latchkeyId)).toBe(latchkeyId);
+    } finally {
+      await setOnlyWithMatchingPasskey(false);
+      await page.close();
+    }
+  });
+});
