@@ -10,6 +10,7 @@ import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironm
 import { focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
 import { loadSettings } from './settings';
+import { fetchWellKnown } from './wellKnownFetcher';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -106,8 +107,14 @@ export async function handlePageRequest(
     try {
       const outcome =
         request.kind === 'create'
-          ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
-          : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
+          ? await createCredential(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown })
+          : await getAssertion(env, {
+              options: request.options,
+              caller,
+              signal: controller.signal,
+              fetchWellKnown,
+              onlyWithMatchingPasskey: settings.onlyWithMatchingPasskey,
+            });
       if (outcome.kind === 'credential') {
         await logCeremony('ok', outcome.credential.id);
         return { kind: 'credential', credential: outcome.credential };
