@@ -1,42 +1,76 @@
-import type { CredentialStore } from '../src/vault/credentialRecord';
+import { deleteCredential, listCredentialMetadata, renameCredential } from '../src/vault/credentialMetadata';
 import { toPasskeyView } from '../src/vault/passkeyView';
+import { VaultLockedError } from '../src/vault/vault';
 import { type ExtensionError, type ExtensionReply, type ExtensionRequest, extensionRequest } from '../src/webauthn/messages';
-import { answerPrompt, promptView } from './promptWindows';
+import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
 import { loadSettings, saveSettings } from './settings';
+import type { VaultService } from './vaultService';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
 
 /** Requests from Latchkey's own pages (popup, prompt window). Content scripts never get here. */
-export async function handleExtensionRequest(message: unknown, store: () => Promise<CredentialStore>): Promise<AnyReply> {
+export async function handleExtensionRequest(message: unknown, vaultService: () => Promise<VaultService>): Promise<AnyReply> {
   const parsed = extensionRequest.safeParse(message);
   if (!parsed.success) return { error: `Malformed request: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   try {
-    return await answer(parsed.data, store);
+    return await answer(parsed.data, vaultService);
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-async function answer(request: ExtensionRequest, store: () => Promise<CredentialStore>): Promise<AnyReply> {
+async function answer(request: ExtensionRequest, vaultService: () => Promise<VaultService>): Promise<AnyReply> {
   switch (request.kind) {
-    case 'passkeys.list': {
-      const records = await (await store()).list();
-      return { passkeys: records.map(toPasskeyView) };
-    }
-    case 'passkeys.rename':
-      await (await store()).update(request.id, (record) => ({ ...record, name: request.name }));
-      return { ok: true };
-    case 'passkeys.delete':
-      await (await store()).delete(request.id);
-      return { ok: true };
     case 'prompt.load':
       return { prompt: promptView(request.promptId) };
     case 'prompt.answer':
-      if (!answerPrompt(request.promptId, request.decision)) return { error: 'This request is no longer waiting.' };
-      return { ok: true };
+      return answerPrompt(request.promptId, request.decision);
+    case 'prompt.passphrase':
+      return answerPassphrase(request.promptId, request.passphrase);
     case 'settings.get':
       return { settings: await loadSettings() };
     case 'settings.set':
       return { settings: await saveSettings(request.settings) };
+  }
+  const { db, vault } = await vaultService();
+  const status = async () => ({ vault: await vault.status() });
+  // The popup lists and changes passkeys only while the vault is unlocked: on a shared
+  // computer a locked Latchkey shows nobody which sites and accounts it holds.
+  const unlocked = async () => {
+    if ((await vault.status()).locked) throw new VaultLockedError();
+    await vault.touch();
+  };
+  switch (request.kind) {
+    case 'passkeys.list':
+      await unlocked();
+      return { passkeys: (await listCredentialMetadata(db)).map(toPasskeyView) };
+    case 'passkeys.rename':
+      await unlocked();
+      await renameCredential(db, request.id, request.name);
+      return { ok: true };
+    case 'passkeys.delete':
+      await unlocked();
+      await deleteCredential(db, request.id);
+      return { ok: true };
+    case 'vault.status':
+      return status();
+    case 'vault.create':
+      await vault.create(request.passphrase);
+      return status();
+    case 'vault.unlock':
+      await vault.unlock(request.passphrase);
+      return status();
+    case 'vault.lock':
+      await vault.lock();
+      return status();
+    case 'vault.changePassphrase':
+      await vault.changePassphrase(request.current, request.next);
+      return status();
+    case 'vault.setPin':
+      await vault.setPin(request.pin);
+      return status();
+    case 'vault.removePin':
+      await vault.removePin();
+      return status();
   }
 }

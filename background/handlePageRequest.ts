@@ -3,11 +3,15 @@ import type { AuthenticatorEnvironment } from '../src/authenticator/types';
 import { createCredential } from '../src/client/createCredential';
 import { getAssertion } from '../src/client/getAssertion';
 import type { CredentialStore } from '../src/vault/credentialRecord';
+import { countCredentials } from '../src/vault/credentialMetadata';
+import { createMemoryCredentialStore } from '../src/vault/memoryCredentialStore';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
-import { promptUserInterface } from './promptWindows';
+import { TIMEOUT_RANGE, type CallerContext } from '../src/client/ceremony';
+import { askForVault, promptUserInterface } from './promptWindows';
 import { loadSettings } from './settings';
+import type { VaultService } from './vaultService';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -29,7 +33,7 @@ function errorReply(error: unknown): PageReply {
 export async function handlePageRequest(
   message: unknown,
   sender: chrome.runtime.MessageSender,
-  store: () => Promise<CredentialStore>,
+  vaultService: () => Promise<VaultService>,
 ): Promise<PageReply | undefined> {
   const parsed = pageRequest.safeParse(message);
   if (!parsed.success) {
@@ -45,15 +49,20 @@ export async function handlePageRequest(
   const controller = new AbortController();
   running.set(key, controller);
   try {
-    const [caller, settings] = await Promise.all([callerContextOf(sender), loadSettings()]);
+    const [caller, settings, service] = await Promise.all([callerContextOf(sender), loadSettings(), vaultService()]);
+    const rpIdHint = request.kind === 'create' ? (request.options.rp.id ?? hostOf(caller)) : (request.options.rpId ?? hostOf(caller));
+    const opened = await openVaultFor(request.kind, service, caller, rpIdHint, settings.testerAutoApprove, controller.signal);
+    if (opened === 'use-another') return { kind: 'fallback' };
+    if (opened === 'cancel') throw new CeremonyError('user-cancelled', 'The Latchkey vault was not unlocked.');
+    const { vault } = service;
     const env: AuthenticatorEnvironment = {
-      store: await store(),
-      ui: promptUserInterface(caller, settings.testerAutoApprove),
+      store: opened.store,
+      ui: promptUserInterface(caller, settings.testerAutoApprove, (pin) => vault.verifyPin(pin)),
       randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,
-      // No PIN or biometric yet (the vault issue adds one): never claim UV.
-      userVerificationAvailable: false,
+      // User verification is the vault PIN, checked in the worker (promptWindows.ts).
+      userVerificationAvailable: opened.pinSet,
     };
     const outcome =
       request.kind === 'create'
@@ -65,4 +74,47 @@ export async function handlePageRequest(
   } finally {
     running.delete(key);
   }
+}
+
+function hostOf(caller: CallerContext): string {
+  try {
+    return new URL(caller.origin).hostname;
+  } catch {
+    return caller.origin;
+  }
+}
+
+/**
+ * The vault a ceremony runs on. A vault that does not exist yet is created with a
+ * passphrase (no passkey is ever stored unencrypted); a locked one is unlocked,
+ * both in Latchkey's prompt window before the ceremony's own prompt. A sign-in
+ * with nothing stored at all needs neither: it runs on an empty store and says so.
+ */
+async function openVaultFor(
+  kind: 'create' | 'get',
+  { db, vault }: VaultService,
+  caller: CallerContext,
+  rpId: string,
+  testerMode: boolean,
+  pageSignal: AbortSignal,
+): Promise<{ store: CredentialStore; pinSet: boolean } | 'cancel' | 'use-another'> {
+  // The unlock window waits no longer than the ceremony itself would (clampTimeout's default).
+  const signal = AbortSignal.any([pageSignal, AbortSignal.timeout(TIMEOUT_RANGE.default)]);
+  let status = await vault.status();
+  if (!status.exists && kind === 'get' && (await countCredentials(db)) === 0) {
+    return { store: createMemoryCredentialStore(), pinSet: false };
+  }
+  if (status.locked) {
+    const answer = await askForVault(
+      status.exists ? 'unlock' : 'setup',
+      caller,
+      rpId,
+      testerMode,
+      (passphrase) => (status.exists ? vault.unlock(passphrase) : vault.create(passphrase)),
+      signal,
+    );
+    if (answer !== 'done') return answer;
+    status = await vault.status();
+  }
+  return { store: await vault.credentialStore(), pinSet: status.pinSet };
 }

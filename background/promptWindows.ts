@@ -1,6 +1,7 @@
 import type { UserDecision, UserInterface, UserPrompt } from '../src/authenticator/types';
 import type { CallerContext } from '../src/client/ceremony';
 import { toPasskeyView } from '../src/vault/passkeyView';
+import { describePinCheck, type PinCheck } from '../src/vault/pinRetries';
 import type { PromptView } from '../src/webauthn/messages';
 
 /**
@@ -11,7 +12,13 @@ interface PendingPrompt {
   view: PromptView;
   settle(decision: UserDecision): void;
   windowId?: number;
+  /** Turns the window's answer into the decision, or into an error the window shows (a wrong PIN). */
+  check?(decision: UserDecision): Promise<UserDecision | string>;
+  /** For setup and unlock prompts: uses the passphrase; an error string keeps the window open. */
+  passphrase?(passphrase: string): Promise<string | null>;
 }
+
+type PromptHooks = Pick<PendingPrompt, 'check' | 'passphrase'>;
 
 const pending = new Map<string, PendingPrompt>();
 
@@ -56,9 +63,10 @@ function testerDecision(request: UserPrompt): UserDecision {
   }
 }
 
-async function showPromptWindow(view: PromptView, signal: AbortSignal | undefined): Promise<UserDecision> {
+async function showPromptWindow(view: PromptView, signal: AbortSignal | undefined, hooks: PromptHooks = {}): Promise<UserDecision> {
+  if (signal?.aborted) return { outcome: 'cancel' };
   const decision = new Promise<UserDecision>((resolve) => {
-    pending.set(view.promptId, { view, settle: resolve });
+    pending.set(view.promptId, { view, settle: resolve, ...hooks });
   });
   const close = () => {
     const entry = pending.get(view.promptId);
@@ -85,13 +93,58 @@ async function showPromptWindow(view: PromptView, signal: AbortSignal | undefine
   }
 }
 
-export function promptUserInterface(caller: CallerContext, testerMode: boolean): UserInterface {
+/**
+ * The ceremony's prompts. A PIN typed in the window is checked here, in the
+ * worker, and only a PIN that checks out makes `verified` true (WebAuthn L3
+ * §6.3.2: the UV flag reports a verification that happened). Tester mode never
+ * verifies: it has no PIN to enter.
+ */
+export function promptUserInterface(
+  caller: CallerContext,
+  testerMode: boolean,
+  verifyPin: (pin: string) => Promise<PinCheck>,
+): UserInterface {
+  const check = async (decision: UserDecision): Promise<UserDecision | string> => {
+    if (decision.outcome !== 'approve') return decision;
+    const { pin, ...rest } = decision as typeof decision & { pin?: string };
+    if (pin === undefined) return { ...rest, verified: false };
+    const result = await verifyPin(pin);
+    return result.ok ? { ...rest, verified: true } : describePinCheck(result);
+  };
   return {
     async prompt(request, signal) {
       if (testerMode) return testerDecision(request);
-      return showPromptWindow(viewOf(crypto.randomUUID(), request, caller, false), signal);
+      return showPromptWindow(viewOf(crypto.randomUUID(), request, caller, false), signal, { check });
     },
   };
+}
+
+/**
+ * Before a ceremony: the vault must exist (`setup`: the user chooses a passphrase)
+ * or be unlocked (`unlock`). Shown in the same kind of extension window as the
+ * ceremony's prompts, also in tester mode, which has no passphrase to give.
+ */
+export async function askForVault(
+  kind: 'setup' | 'unlock',
+  caller: CallerContext,
+  rpId: string,
+  testerMode: boolean,
+  submit: (passphrase: string) => Promise<void>,
+  signal: AbortSignal | undefined,
+): Promise<'done' | 'cancel' | 'use-another'> {
+  const view: PromptView = { promptId: crypto.randomUUID(), kind, origin: caller.origin, rpId, testerMode };
+  const decision = await showPromptWindow(view, signal, {
+    async passphrase(passphrase) {
+      try {
+        await submit(passphrase);
+        return null;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+  });
+  if (decision.outcome === 'approve') return 'done';
+  return decision.outcome === 'use-another-authenticator' ? 'use-another' : 'cancel';
 }
 
 /** prompt.load: the view for an open prompt window, or null when it no longer waits. */
@@ -99,12 +152,25 @@ export function promptView(promptId: string): PromptView | null {
   return pending.get(promptId)?.view ?? null;
 }
 
-/** prompt.answer: settles the waiting ceremony. */
-export function answerPrompt(promptId: string, decision: UserDecision): boolean {
+/** prompt.answer: settles the waiting ceremony, or says why not (a wrong PIN keeps the window waiting). */
+export async function answerPrompt(promptId: string, decision: UserDecision): Promise<{ ok: true } | { error: string }> {
   const entry = pending.get(promptId);
-  if (!entry) return false;
-  entry.settle(decision);
-  return true;
+  if (!entry) return { error: 'This request is no longer waiting.' };
+  if (decision.outcome === 'approve' && entry.passphrase) return { error: 'This window needs a passphrase.' };
+  const checked = entry.check ? await entry.check(decision) : decision;
+  if (typeof checked === 'string') return { error: checked };
+  entry.settle(checked);
+  return { ok: true };
+}
+
+/** prompt.passphrase: the passphrase from a setup or unlock window. */
+export async function answerPassphrase(promptId: string, passphrase: string): Promise<{ ok: true } | { error: string }> {
+  const entry = pending.get(promptId);
+  if (!entry?.passphrase) return { error: 'This request is no longer waiting.' };
+  const problem = await entry.passphrase(passphrase);
+  if (problem !== null) return { error: problem };
+  entry.settle({ outcome: 'approve', verified: false });
+  return { ok: true };
 }
 
 /** A prompt window closed without an answer is a cancel. Registered at the worker's top level. */

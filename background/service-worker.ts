@@ -2,15 +2,12 @@
  * The service worker: wiring only. Listeners are registered synchronously at the top level
  * so that an event which wakes the worker finds them.
  */
-import { openCredentialStore } from '../src/vault/idbCredentialStore';
 import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
 import { handleExtensionRequest } from './handleExtensionRequest';
 import { handlePageRequest } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
 import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
-
-let storePromise: ReturnType<typeof openCredentialStore> | undefined;
-const store = () => (storePromise ??= openCredentialStore());
+import { IDLE_ALARM, vaultService } from './vaultService';
 
 const extensionOrigin = new URL(chrome.runtime.getURL('')).origin;
 
@@ -22,9 +19,9 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return false;
   let reply: Promise<unknown>;
   if (isFromExtensionPage(sender)) {
-    reply = handleExtensionRequest(message, store);
+    reply = handleExtensionRequest(message, vaultService);
   } else if (message?.channel === PAGE_CHANNEL && sender.frameId !== undefined) {
-    reply = handlePageRequest(message.request, sender, store);
+    reply = handlePageRequest(message.request, sender, vaultService);
   } else {
     return false;
   }
@@ -47,4 +44,11 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !changes.settings) return;
   forgetCachedSettings();
   loadSettings().then(showTesterBadge, () => undefined);
+});
+
+// Auto-lock: the vault checks its idle time on every use; this alarm also locks a vault
+// nobody touches, so its secret does not stay in session memory for the rest of the day.
+chrome.alarms.create(IDLE_ALARM, { periodInMinutes: 1 }).catch(() => undefined);
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === IDLE_ALARM) vaultService().then(({ vault }) => vault.checkIdle(), () => undefined);
 });

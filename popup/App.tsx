@@ -9,17 +9,50 @@ import { SettingsSection } from './SettingsSection';
 import { TesterBanner } from './TesterBanner';
 import { usePasskeys } from './usePasskeys';
 import { useSettings } from './useSettings';
+import { useVault } from './useVault';
+import { SecuritySection, UnlockForm, VaultSetup } from './VaultForms';
 
 export function App() {
-  const { passkeys, loadError, rename, remove } = usePasskeys();
+  const vault = useVault();
   const settings = useSettings();
-  const [query, setQuery] = useState('');
-  const searchRef = useRef<HTMLInputElement>(null);
-  const shown = useMemo(() => (passkeys ? filterPasskeys(passkeys, query) : []), [passkeys, query]);
   const testerOn = settings.settings?.testerAutoApprove === true;
+  const status = vault.status;
 
   return (
     <div class="popup">
+      {status && status.exists && !status.locked ? (
+        <Unlocked settings={settings} vault={vault} testerOn={testerOn} />
+      ) : (
+        <>
+          <header class="popup-header">
+            <LatchkeyMark size={22} />
+            <h1>Latchkey</h1>
+            {status?.locked && status.exists ? <span class="muted count" data-testid="lock-state">Locked</span> : null}
+          </header>
+          {testerOn ? <TesterBanner saving={settings.saving} onTurnOff={() => void settings.setTesterAutoApprove(false)} /> : null}
+          <main class="popup-main" aria-busy={status === null}>
+            {status === null ? (
+              vault.error ? <ErrorNotice context="Latchkey’s vault:" message={vault.error} /> : <p class="muted">Loading…</p>
+            ) : !status.exists ? (
+              <VaultSetup status={status} vault={vault} />
+            ) : (
+              <UnlockForm vault={vault} />
+            )}
+          </main>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof useSettings>; vault: ReturnType<typeof useVault>; testerOn: boolean }) {
+  const { passkeys, loadError, rename, remove } = usePasskeys();
+  const [query, setQuery] = useState('');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const shown = useMemo(() => (passkeys ? filterPasskeys(passkeys, query) : []), [passkeys, query]);
+
+  return (
+    <>
       <header class="popup-header">
         <LatchkeyMark size={22} />
         <h1>Latchkey</h1>
@@ -28,6 +61,9 @@ export function App() {
             {passkeys.length} {passkeys.length === 1 ? 'passkey' : 'passkeys'}
           </span>
         ) : null}
+        <button type="button" class="lock-now" data-testid="lock-now" disabled={vault.busy} onClick={() => void vault.run({ kind: 'vault.lock' })}>
+          Lock
+        </button>
       </header>
 
       {testerOn ? (
@@ -60,7 +96,8 @@ export function App() {
         )}
       </main>
 
+      {vault.status ? <SecuritySection status={vault.status} vault={vault} /> : null}
       <SettingsSection {...settings} />
-    </div>
+    </>
   );
 }

@@ -1,10 +1,30 @@
 import { ErrorNotice } from '../extension/ui/ErrorNotice';
 import type { SettingsState } from './useSettings';
 
-export function SettingsSection({ settings, error, saving, setTesterAutoApprove }: SettingsState) {
+export function SettingsSection({ settings, error, saving, setTesterAutoApprove, setAutoLockMinutes }: SettingsState) {
   return (
     <section class="settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
+      <div class="setting">
+        <label for="auto-lock">Lock after</label>
+        <input
+          id="auto-lock"
+          type="number"
+          min={0}
+          max={1440}
+          data-testid="auto-lock-minutes"
+          value={settings?.autoLockMinutes ?? 15}
+          disabled={settings === null || saving}
+          aria-describedby="auto-lock-help"
+          onChange={(event) => {
+            const minutes = Number(event.currentTarget.value);
+            if (Number.isInteger(minutes) && minutes >= 0 && minutes <= 1440) void setAutoLockMinutes(minutes);
+          }}
+        />
+        <span id="auto-lock-help" class="muted help">
+          minutes without use (0: only when the browser quits or you lock it).
+        </span>
+      </div>
       <div class="setting">
         <input
           id="tester-toggle"

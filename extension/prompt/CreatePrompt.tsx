@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useFocusOnMount } from '../ui/useFocusOnMount';
 import type { PromptProps } from './PromptApp';
+import { PinField } from './PinField';
 import { UseAnotherButton } from './UseAnotherButton';
 
 /** The limit `prompt.answer` accepts for a name (src/webauthn/messages.ts). */
@@ -9,15 +10,22 @@ const MAX_NAME_LENGTH = 200;
 /** "Save a passkey for <rpId> as <userName>?" — with a name the user can change before saving. */
 export function CreatePrompt({ prompt, answering, answer }: PromptProps<'create'>) {
   const [name, setName] = useState(prompt.suggestedName);
+  const [pin, setPin] = useState('');
   const approve = useFocusOnMount<HTMLButtonElement>();
+  const pinField = useFocusOnMount<HTMLInputElement>();
   const showDisplayName = prompt.userDisplayName !== '' && prompt.userDisplayName !== prompt.userName;
   const showRpName = prompt.rpName !== '' && prompt.rpName !== prompt.rpId;
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const trimmed = name.trim();
-    // No PIN or biometrics yet: the click is user presence, not verification.
-    answer({ outcome: 'approve', verified: false, ...(trimmed ? { name: trimmed } : {}) });
+    // The click is user presence; verification is the PIN, which the worker checks (and sets `verified`).
+    answer({
+      outcome: 'approve',
+      verified: false,
+      ...(trimmed ? { name: trimmed } : {}),
+      ...(prompt.userVerification ? { pin } : {}),
+    });
   };
 
   return (
@@ -51,8 +59,12 @@ export function CreatePrompt({ prompt, answering, answer }: PromptProps<'create'
         </p>
       </div>
 
+      {prompt.userVerification ? (
+        <PinField inputRef={pinField} value={pin} onInput={setPin} disabled={answering} required />
+      ) : null}
+
       <div class="actions">
-        <button ref={approve} type="submit" class="primary" data-testid="approve" disabled={answering}>
+        <button ref={prompt.userVerification ? undefined : approve} type="submit" class="primary" data-testid="approve" disabled={answering || (prompt.userVerification && pin === '')}>
           Save passkey
         </button>
         <button type="button" data-testid="cancel" disabled={answering} onClick={() => answer({ outcome: 'cancel' })}>

@@ -35,6 +35,24 @@ export interface LaunchOptions {
   /** Reuse a profile folder (for restart tests); a fresh temporary one otherwise. */
   userDataDir?: string;
   headless?: boolean;
+  /**
+   * Latchkey stores no passkey without a vault passphrase. On a profile without a
+   * vault, launchBrowser creates one with this passphrase (default
+   * TEST_PASSPHRASE), so tests can register at once; `null` leaves the profile
+   * without a vault (the first ceremony then asks for a passphrase).
+   */
+  vaultPassphrase?: string | null;
+}
+
+/** The passphrase launchBrowser gives a new profile's vault unless told otherwise. */
+export const TEST_PASSPHRASE = 'latchkey test passphrase';
+
+export interface VaultStatusView {
+  exists: boolean;
+  locked: boolean;
+  pinSet: boolean;
+  pinFailures: number;
+  unencryptedCredentials: number;
 }
 
 export interface LatchkeyBrowser {
@@ -44,6 +62,12 @@ export interface LatchkeyBrowser {
   worker(): Promise<WebWorker>;
   /** Tester mode on or off, set through the service worker (never through a page). */
   setTesterMode(on: boolean): Promise<void>;
+  /**
+   * Sends one request from an extension page to the worker, as the popup does
+   * (e.g. `{ kind: 'vault.setPin', pin: '2468' }`); throws with the worker's error.
+   */
+  sendFromExtensionPage<T = unknown>(message: Record<string, unknown>): Promise<T>;
+  vaultStatus(): Promise<VaultStatusView>;
   /** Opens one of the extension's pages (e.g. 'popup/index.html') in a tab. */
   openExtensionPage(pagePath: string): Promise<Page>;
   close(): Promise<void>;
@@ -90,10 +114,32 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Latchk
     throw new Error('the extension service worker never bound chrome.*');
   }
 
+  async function sendFromExtensionPage<T>(message: Record<string, unknown>): Promise<T> {
+    const page = await browser.newPage();
+    try {
+      // The prompt page without an id renders nothing but a notice: a quiet place to send from.
+      await page.goto(`chrome-extension://${extensionId}/extension/prompt/index.html`);
+      const reply = await page.evaluate((request) => chrome.runtime.sendMessage(request), message);
+      if (reply && typeof reply === 'object' && 'error' in reply) throw new Error(String((reply as { error: unknown }).error));
+      return reply as T;
+    } finally {
+      await page.close();
+    }
+  }
+
+  if (withExtension && options.vaultPassphrase !== null) {
+    const { vault } = await sendFromExtensionPage<{ vault: VaultStatusView }>({ kind: 'vault.status' });
+    if (!vault.exists) await sendFromExtensionPage({ kind: 'vault.create', passphrase: options.vaultPassphrase ?? TEST_PASSPHRASE });
+  }
+
   return {
     browser,
     extensionId,
     worker,
+    sendFromExtensionPage,
+    async vaultStatus() {
+      return (await sendFromExtensionPage<{ vault: VaultStatusView }>({ kind: 'vault.status' })).vault;
+    },
     async setTesterMode(on) {
       const handle = await worker();
       await handle.evaluate(async (value) => {

@@ -1,8 +1,8 @@
 import type { PasskeyView } from '../webauthn/messages';
-import type { CredentialRecord } from './credentialRecord';
+import type { CredentialMetadata } from './vaultDatabase';
 
 /** What extension pages may see of a passkey: never key material or the user handle. */
-export function toPasskeyView(record: CredentialRecord): PasskeyView {
+export function toPasskeyView(record: CredentialMetadata): PasskeyView {
   return {
     id: record.id,
     rpId: record.rpId,

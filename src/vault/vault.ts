@@ -97,6 +97,7 @@ export class VaultLockedError extends Error {
 }
 
 export const MIN_PASSPHRASE_LENGTH = 8;
+const TOUCH_INTERVAL_MS = 5_000;
 export const MIN_PIN_LENGTH = 4;
 
 export class Vault {
@@ -292,27 +293,29 @@ export class Vault {
 
   /** Records a use of the unlocked vault, which restarts the idle clock. */
   async touch(): Promise<void> {
-    if (await this.unlockedKeys()) await this.options.session.touch(this.options.now());
+    await this.unlockedKeys(true);
   }
 
   private async requireUnlocked(): Promise<VaultKeys> {
-    const keys = await this.unlockedKeys();
+    const keys = await this.unlockedKeys(true);
     if (!keys) throw new VaultLockedError();
-    await this.options.session.touch(this.options.now());
     return keys;
   }
 
-  private async unlockedKeys(): Promise<VaultKeys | undefined> {
+  private async unlockedKeys(use = false): Promise<VaultKeys | undefined> {
     const held = await this.options.session.load();
     if (!held) {
       this.keys = undefined;
       return undefined;
     }
     const minutes = await this.options.autoLockMinutes();
-    if (minutes > 0 && this.options.now() - held.lastUsedAt > minutes * 60_000) {
+    const now = this.options.now();
+    if (minutes > 0 && now - held.lastUsedAt > minutes * 60_000) {
       await this.lock();
       return undefined;
     }
+    // The idle clock needs no millisecond precision: write it at most every few seconds.
+    if (use && now - held.lastUsedAt >= TOUCH_INTERVAL_MS) await this.options.session.touch(now);
     if (!this.keys || !sameBytes(this.keys.secret, held.secret)) {
       this.keys = { secret: held.secret, keys: await deriveVaultKeys(held.secret) };
     }

@@ -71,19 +71,33 @@ export const userDecision = z.discriminatedUnion('outcome', [
     verified: z.boolean(),
     credentialId: z.string().optional(),
     name: z.string().max(200).optional(),
+    /**
+     * The PIN typed in the prompt. The worker checks it and sets `verified` itself:
+     * whatever `verified` the window sends is ignored, so the UV flag is only set
+     * after a checked PIN.
+     */
+    pin: z.string().min(1).max(256).optional(),
   }),
   z.object({ outcome: z.literal('cancel') }),
   z.object({ outcome: z.literal('use-another-authenticator') }),
 ]);
 
+/** What a prompt window answers: a UserDecision, plus the PIN typed, if any. */
+export type PromptDecision = z.infer<typeof userDecision>;
+
 export const settingsPatch = z
   .object({
     /** Tester mode: ceremonies are approved without a prompt. Never settable by a page. */
     testerAutoApprove: z.boolean(),
+    /** Minutes without use after which the vault locks; 0: only on browser restart or "Lock now". */
+    autoLockMinutes: z.number().int().min(0).max(24 * 60),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
-export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false };
+export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, autoLockMinutes: 15 };
+
+const passphrase = z.string().min(1).max(1024);
+const pin = z.string().min(1).max(256);
 
 /** Extension pages (popup, prompt window) → service worker. Refused from content scripts. */
 export const extensionRequest = z.discriminatedUnion('kind', [
@@ -94,6 +108,15 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
   z.object({ kind: z.literal('settings.get') }),
   z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
+  z.object({ kind: z.literal('vault.status') }),
+  z.object({ kind: z.literal('vault.create'), passphrase }),
+  z.object({ kind: z.literal('vault.unlock'), passphrase }),
+  z.object({ kind: z.literal('vault.lock') }),
+  z.object({ kind: z.literal('vault.changePassphrase'), current: passphrase, next: passphrase }),
+  z.object({ kind: z.literal('vault.setPin'), pin }),
+  z.object({ kind: z.literal('vault.removePin') }),
+  /** The prompt window's passphrase, for a `setup` or `unlock` prompt. */
+  z.object({ kind: z.literal('prompt.passphrase'), promptId, passphrase }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
 
@@ -137,10 +160,23 @@ export type PromptView =
       testerMode: boolean;
     }
   | { promptId: string; kind: 'excluded'; origin: string; rpId: string; userName: string; testerMode: boolean }
+  /** The vault must be created (`setup`) or unlocked before the ceremony can go on. */
+  | { promptId: string; kind: 'setup' | 'unlock'; origin: string; rpId: string; testerMode: boolean }
   | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean };
+
+/** The vault as extension pages see it. */
+export interface VaultStatusView {
+  exists: boolean;
+  locked: boolean;
+  pinSet: boolean;
+  pinFailures: number;
+  unencryptedCredentials: number;
+}
 
 export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'passkeys.list'
   ? { passkeys: PasskeyView[] }
+  : K extends `vault.${string}`
+    ? { vault: VaultStatusView }
   : K extends 'prompt.load'
     ? { prompt: PromptView | null }
     : K extends 'settings.get' | 'settings.set'
