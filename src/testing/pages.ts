@@ -11,7 +11,7 @@ declare global {
   interface Window {
     demo: {
       register(username: string, options?: Record<string, unknown>): Promise<DemoResult>;
-      loginWithUsername(username: string): Promise<DemoResult>;
+      loginWithUsername(username: string, options?: Record<string, unknown>): Promise<DemoResult>;
       loginUsernameless(): Promise<DemoResult>;
     };
   }
