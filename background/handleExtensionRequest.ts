@@ -1,9 +1,10 @@
 import { deleteCredential, listCredentialMetadata, renameCredential } from '../src/vault/credentialMetadata';
 import { toPasskeyView } from '../src/vault/passkeyView';
-import { VaultLockedError } from '../src/vault/vault';
+import { MIN_PIN_LENGTH, VaultLockedError } from '../src/vault/vault';
+import { minPinLength } from '../src/settings/sitePolicy';
 import { type ExtensionError, type ExtensionReply, type ExtensionRequest, extensionRequest } from '../src/webauthn/messages';
 import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
-import { loadSettings, saveSettings } from './settings';
+import { loadPolicy, loadSettings, loadSites, saveSettings, saveSiteMode } from './settings';
 import type { VaultService } from './vaultService';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
@@ -13,13 +14,13 @@ export async function handleExtensionRequest(message: unknown, vaultService: () 
   const parsed = extensionRequest.safeParse(message);
   if (!parsed.success) return { error: `Malformed request: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   try {
-    return await answer(parsed.data, vaultService);
+    return (await answer(parsed.data, vaultService)) ?? { error: `Unhandled request ${parsed.data.kind}` };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
 }
 
-async function answer(request: ExtensionRequest, vaultService: () => Promise<VaultService>): Promise<AnyReply> {
+async function answer(request: ExtensionRequest, vaultService: () => Promise<VaultService>): Promise<AnyReply | undefined> {
   switch (request.kind) {
     case 'prompt.load':
       return { prompt: promptView(request.promptId) };
@@ -28,9 +29,13 @@ async function answer(request: ExtensionRequest, vaultService: () => Promise<Vau
     case 'prompt.passphrase':
       return answerPassphrase(request.promptId, request.passphrase);
     case 'settings.get':
-      return { settings: await loadSettings() };
+      return { settings: await loadSettings(), policy: await loadPolicy() };
     case 'settings.set':
-      return { settings: await saveSettings(request.settings) };
+      return { settings: await saveSettings(request.settings), policy: await loadPolicy() };
+    case 'sites.list':
+      return { sites: await loadSites(), handOverSites: (await loadPolicy()).handOverSites ?? [] };
+    case 'sites.set':
+      return { sites: await saveSiteMode(request.host, request.mode), handOverSites: (await loadPolicy()).handOverSites ?? [] };
   }
   const { db, vault } = await vaultService();
   const status = async () => ({ vault: await vault.status() });
@@ -67,9 +72,10 @@ async function answer(request: ExtensionRequest, vaultService: () => Promise<Vau
       await vault.changePassphrase(request.current, request.next);
       return status();
     case 'vault.setPin':
-      await vault.setPin(request.pin);
+      await vault.setPin(request.pin, minPinLength(await loadPolicy(), MIN_PIN_LENGTH));
       return status();
     case 'vault.removePin':
+      if ((await loadPolicy()).pinRequired) throw new Error('Your organisation requires a PIN: you can change it, not remove it.');
       await vault.removePin();
       return status();
   }

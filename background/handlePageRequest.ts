@@ -10,7 +10,7 @@ import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
 import { TIMEOUT_RANGE, type CallerContext } from '../src/client/ceremony';
 import { askForVault, promptUserInterface } from './promptWindows';
-import { loadSettings } from './settings';
+import { loadPolicy, loadSettings, saveSiteMode, siteDecision } from './settings';
 import type { VaultService } from './vaultService';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
@@ -50,14 +50,26 @@ export async function handlePageRequest(
   running.set(key, controller);
   try {
     const [caller, settings, service] = await Promise.all([callerContextOf(sender), loadSettings(), vaultService()]);
-    const rpIdHint = request.kind === 'create' ? (request.options.rp.id ?? hostOf(caller)) : (request.options.rpId ?? hostOf(caller));
+    const host = hostOf(caller);
+    // A site set to "hand to the browser" (by the user or the organisation) never sees Latchkey's UI.
+    const [site, policy] = await Promise.all([siteDecision(host), loadPolicy()]);
+    if (site.mode === 'browser') return { kind: 'fallback' };
+    const rpIdHint = request.kind === 'create' ? (request.options.rp.id ?? host) : (request.options.rpId ?? host);
     const opened = await openVaultFor(request.kind, service, caller, rpIdHint, settings.testerAutoApprove, controller.signal);
     if (opened === 'use-another') return { kind: 'fallback' };
     if (opened === 'cancel') throw new CeremonyError('user-cancelled', 'The Latchkey vault was not unlocked.');
     const { vault } = service;
+    if (policy.pinRequired && !opened.pinSet) {
+      throw new CeremonyError('user-verification-unavailable', 'Your organisation requires a Latchkey PIN: set one in the Latchkey popup.');
+    }
     const env: AuthenticatorEnvironment = {
       store: opened.store,
-      ui: promptUserInterface(caller, settings.testerAutoApprove, (pin) => vault.verifyPin(pin)),
+      ui: promptUserInterface(caller, settings.testerAutoApprove, {
+        verifyPin: (pin) => vault.verifyPin(pin),
+        rememberSite: (mode) => saveSiteMode(host, mode),
+        pinRequired: policy.pinRequired === true,
+        askWhere: site.mode === 'ask',
+      }),
       randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,

@@ -25,7 +25,14 @@ const pending = new Map<string, PendingPrompt>();
 const PROMPT_PAGE = 'extension/prompt/index.html';
 const PROMPT_SIZE = { width: 440, height: 620 } as const;
 
-function viewOf(promptId: string, request: UserPrompt, caller: CallerContext, testerMode: boolean): PromptView {
+interface ViewOptions {
+  /** The organisation requires the PIN on every ceremony. */
+  pinRequired: boolean;
+  /** The site is set to "ask each time". */
+  askWhere: boolean;
+}
+
+function viewOf(promptId: string, request: UserPrompt, caller: CallerContext, testerMode: boolean, options: ViewOptions): PromptView {
   const common = { promptId, origin: caller.origin, rpId: request.rpId, testerMode };
   switch (request.kind) {
     case 'request-new-credential':
@@ -36,10 +43,16 @@ function viewOf(promptId: string, request: UserPrompt, caller: CallerContext, te
         userName: request.userName,
         userDisplayName: request.userDisplayName,
         suggestedName: request.suggestedName,
-        userVerification: request.userVerification,
+        userVerification: request.userVerification || options.pinRequired,
+        askWhere: options.askWhere,
       };
     case 'request-existing-credential':
-      return { ...common, kind: 'get', candidates: request.candidates.map(toPasskeyView), userVerification: request.userVerification };
+      return {
+        ...common,
+        kind: 'get',
+        candidates: request.candidates.map(toPasskeyView),
+        userVerification: request.userVerification || options.pinRequired,
+      };
     case 'inform-excluded-credential-found':
       return { ...common, kind: 'excluded', userName: request.credential.userName };
     case 'inform-no-credentials-found':
@@ -99,22 +112,35 @@ async function showPromptWindow(view: PromptView, signal: AbortSignal | undefine
  * §6.3.2: the UV flag reports a verification that happened). Tester mode never
  * verifies: it has no PIN to enter.
  */
-export function promptUserInterface(
-  caller: CallerContext,
-  testerMode: boolean,
-  verifyPin: (pin: string) => Promise<PinCheck>,
-): UserInterface {
-  const check = async (decision: UserDecision): Promise<UserDecision | string> => {
-    if (decision.outcome !== 'approve') return decision;
-    const { pin, ...rest } = decision as typeof decision & { pin?: string };
-    if (pin === undefined) return { ...rest, verified: false };
-    const result = await verifyPin(pin);
-    return result.ok ? { ...rest, verified: true } : describePinCheck(result);
+export interface PromptPolicy extends ViewOptions {
+  verifyPin(pin: string): Promise<PinCheck>;
+  /** "Remember for this site": approve keeps the site with Latchkey, another device hands it to the browser. */
+  rememberSite(mode: 'latchkey' | 'browser'): Promise<unknown>;
+}
+
+export function promptUserInterface(caller: CallerContext, testerMode: boolean, policy: PromptPolicy): UserInterface {
+  const check = async (answer: UserDecision): Promise<UserDecision | string> => {
+    const { rememberForSite, pin, ...decision } = answer as UserDecision & { rememberForSite?: boolean; pin?: string };
+    if (decision.outcome === 'approve') {
+      if (pin === undefined) {
+        if (policy.pinRequired) return 'Your organisation requires your Latchkey PIN for every passkey.';
+        decision.verified = false;
+      } else {
+        const result = await policy.verifyPin(pin);
+        if (!result.ok) return describePinCheck(result);
+        decision.verified = true;
+      }
+    }
+    if (rememberForSite && decision.outcome !== 'cancel') {
+      await policy.rememberSite(decision.outcome === 'approve' ? 'latchkey' : 'browser');
+    }
+    return decision;
   };
   return {
     async prompt(request, signal) {
-      if (testerMode) return testerDecision(request);
-      return showPromptWindow(viewOf(crypto.randomUUID(), request, caller, false), signal, { check });
+      // Tester mode has no PIN to give: under a PIN-required policy it verifies nothing and the ceremony fails.
+      if (testerMode) return policy.pinRequired ? { outcome: 'cancel' } : testerDecision(request);
+      return showPromptWindow(viewOf(crypto.randomUUID(), request, caller, false, policy), signal, { check });
     },
   };
 }

@@ -41,7 +41,7 @@ loadSettings().then(showTesterBadge, () => undefined);
 
 // Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local' || !changes.settings) return;
+  if (!((area === 'local' && changes.settings) || area === 'managed')) return;
   forgetCachedSettings();
   loadSettings().then(showTesterBadge, () => undefined);
 });

@@ -6,6 +6,7 @@ import { filterPasskeys } from './filterPasskeys';
 import { PasskeyList } from './PasskeyList';
 import { SearchBox } from './SearchBox';
 import { SettingsSection } from './SettingsSection';
+import { SitesSection } from './SitesSection';
 import { TesterBanner } from './TesterBanner';
 import { usePasskeys } from './usePasskeys';
 import { useSettings } from './useSettings';
@@ -97,6 +98,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
       </main>
 
       {vault.status ? <SecuritySection status={vault.status} vault={vault} /> : null}
+      <SitesSection />
       <SettingsSection {...settings} />
     </>
   );

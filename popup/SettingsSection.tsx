@@ -1,7 +1,8 @@
 import { ErrorNotice } from '../extension/ui/ErrorNotice';
 import type { SettingsState } from './useSettings';
 
-export function SettingsSection({ settings, error, saving, setTesterAutoApprove, setAutoLockMinutes }: SettingsState) {
+export function SettingsSection({ settings, policy, error, saving, setTesterAutoApprove, setAutoLockMinutes }: SettingsState) {
+  const lockManaged = policy.autoLockMinutes !== undefined;
   return (
     <section class="settings" aria-labelledby="settings-heading">
       <h2 id="settings-heading">Settings</h2>
@@ -14,7 +15,7 @@ export function SettingsSection({ settings, error, saving, setTesterAutoApprove,
           max={1440}
           data-testid="auto-lock-minutes"
           value={settings?.autoLockMinutes ?? 15}
-          disabled={settings === null || saving}
+          disabled={settings === null || saving || lockManaged}
           aria-describedby="auto-lock-help"
           onChange={(event) => {
             const minutes = Number(event.currentTarget.value);
@@ -23,6 +24,7 @@ export function SettingsSection({ settings, error, saving, setTesterAutoApprove,
         />
         <span id="auto-lock-help" class="muted help">
           minutes without use (0: only when the browser quits or you lock it).
+          {lockManaged ? <strong data-testid="managed-auto-lock"> Set by your organisation.</strong> : null}
         </span>
       </div>
       <div class="setting">
@@ -44,6 +46,14 @@ export function SettingsSection({ settings, error, saving, setTesterAutoApprove,
           </p>
         </div>
       </div>
+      {policy.pinRequired || policy.pinMinLength || policy.exportDisabled ? (
+        <p class="muted" data-testid="managed-policy">
+          Set by your organisation:
+          {policy.pinRequired ? ' a PIN is required for every passkey;' : ''}
+          {policy.pinMinLength ? ` PINs have at least ${policy.pinMinLength} characters;` : ''}
+          {policy.exportDisabled ? ' export is disabled;' : ''}
+        </p>
+      ) : null}
       {error ? <ErrorNotice context="Settings:" message={error} /> : null}
     </section>
   );

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isBase64url } from './base64url';
+import { siteMode, type ManagedPolicy, type SiteMode } from '../settings/sitePolicy';
 
 const base64url = z.string().refine(isBase64url, 'not base64url');
 
@@ -77,9 +78,15 @@ export const userDecision = z.discriminatedUnion('outcome', [
      * after a checked PIN.
      */
     pin: z.string().min(1).max(256).optional(),
+    /** "Remember for this site" in the save prompt: this site stays with Latchkey. */
+    rememberForSite: z.boolean().optional(),
   }),
   z.object({ outcome: z.literal('cancel') }),
-  z.object({ outcome: z.literal('use-another-authenticator') }),
+  z.object({
+    outcome: z.literal('use-another-authenticator'),
+    /** "Remember for this site": the site is handed to the browser from now on. */
+    rememberForSite: z.boolean().optional(),
+  }),
 ]);
 
 /** What a prompt window answers: a UserDecision, plus the PIN typed, if any. */
@@ -108,6 +115,8 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
   z.object({ kind: z.literal('settings.get') }),
   z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
+  z.object({ kind: z.literal('sites.list') }),
+  z.object({ kind: z.literal('sites.set'), host: z.string().min(1).max(253), mode: siteMode.nullable() }),
   z.object({ kind: z.literal('vault.status') }),
   z.object({ kind: z.literal('vault.create'), passphrase }),
   z.object({ kind: z.literal('vault.unlock'), passphrase }),
@@ -148,6 +157,8 @@ export type PromptView =
       userDisplayName: string;
       suggestedName: string;
       userVerification: boolean;
+      /** The site is set to "ask each time": no place to save is preselected. */
+      askWhere: boolean;
       testerMode: boolean;
     }
   | {
@@ -180,8 +191,10 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
   : K extends 'prompt.load'
     ? { prompt: PromptView | null }
     : K extends 'settings.get' | 'settings.set'
-      ? { settings: Settings }
-      : { ok: true };
+      ? { settings: Settings; policy: ManagedPolicy }
+      : K extends 'sites.list' | 'sites.set'
+        ? { sites: Record<string, SiteMode>; handOverSites: string[] }
+        : { ok: true };
 
 /** Errors an extension page gets back. */
 export interface ExtensionError {
