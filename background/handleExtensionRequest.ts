@@ -1,4 +1,4 @@
-import { deleteCredential, listCredentialMetadata, renameCredential } from '../src/vault/credentialMetadata';
+import { countCredentials, deleteCredential, firstCredentialsBySite, listCredentialMetadata, renameCredential } from '../src/vault/credentialMetadata';
 import { toPasskeyView } from '../src/vault/passkeyView';
 import { MIN_PIN_LENGTH, VaultLockedError } from '../src/vault/vault';
 import { minPinLength } from '../src/settings/sitePolicy';
@@ -48,7 +48,12 @@ async function answer(request: ExtensionRequest, vaultService: () => Promise<Vau
   switch (request.kind) {
     case 'passkeys.list':
       await unlocked();
-      return { passkeys: (await listCredentialMetadata(db)).map(toPasskeyView) };
+      if (request.limit !== undefined) {
+        const [first, total] = await Promise.all([firstCredentialsBySite(db, request.limit), countCredentials(db)]);
+        return { passkeys: first.map(toPasskeyView), total };
+      }
+      const all = await listCredentialMetadata(db);
+      return { passkeys: all.map(toPasskeyView), total: all.length };
     case 'passkeys.rename':
       await unlocked();
       await renameCredential(db, request.id, request.name);

@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { ErrorNotice } from '../extension/ui/ErrorNotice';
 import { LatchkeyMark } from '../extension/ui/LatchkeyMark';
 import { EmptyState } from './EmptyState';
-import { filterPasskeys } from './filterPasskeys';
+import { createSearchIndex } from './searchIndex';
 import { PasskeyList } from './PasskeyList';
 import { SearchBox } from './SearchBox';
 import { SettingsSection } from './SettingsSection';
@@ -47,10 +47,12 @@ export function App() {
 }
 
 function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof useSettings>; vault: ReturnType<typeof useVault>; testerOn: boolean }) {
-  const { passkeys, loadError, rename, remove } = usePasskeys();
+  const { passkeys, total, complete, loadError, rename, remove } = usePasskeys();
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
-  const shown = useMemo(() => (passkeys ? filterPasskeys(passkeys, query) : []), [passkeys, query]);
+  const search = useMemo(() => (passkeys ? createSearchIndex(passkeys) : null), [passkeys]);
+  const shown = useMemo(() => (search ? search(query) : []), [search, query]);
+  const list = useRef<{ focusFirst(): void } | null>(null);
 
   return (
     <>
@@ -59,7 +61,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
         <h1>Latchkey</h1>
         {passkeys && passkeys.length > 0 ? (
           <span class="muted count">
-            {passkeys.length} {passkeys.length === 1 ? 'passkey' : 'passkeys'}
+            {total} {total === 1 ? 'passkey' : 'passkeys'}
           </span>
         ) : null}
         <button type="button" class="lock-now" data-testid="lock-now" disabled={vault.busy} onClick={() => void vault.run({ kind: 'vault.lock' })}>
@@ -71,7 +73,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
         <TesterBanner saving={settings.saving} onTurnOff={() => void settings.setTesterAutoApprove(false)} />
       ) : null}
 
-      <main class="popup-main" aria-busy={passkeys === null && loadError === null}>
+      <main class="popup-main" aria-busy={!complete && loadError === null} data-complete={complete}>
         {loadError ? <ErrorNotice context="Could not load your passkeys." message={loadError} /> : null}
 
         {passkeys === null ? (
@@ -80,7 +82,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
           <EmptyState />
         ) : (
           <>
-            <SearchBox value={query} onInput={setQuery} inputRef={searchRef} />
+            <SearchBox value={query} onInput={setQuery} inputRef={searchRef} onArrowDown={() => list.current?.focusFirst()} />
             {shown.length === 0 ? (
               <p class="muted no-matches" data-testid="no-matches" role="status">
                 No passkeys match “{query.trim()}”.
@@ -91,6 +93,8 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
                 rename={rename}
                 remove={remove}
                 onDeleted={() => searchRef.current?.focus()}
+                onLeaveTop={() => searchRef.current?.focus()}
+                handleRef={list}
               />
             )}
           </>

@@ -108,7 +108,8 @@ const pin = z.string().min(1).max(256);
 
 /** Extension pages (popup, prompt window) → service worker. Refused from content scripts. */
 export const extensionRequest = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('passkeys.list') }),
+  /** `limit`: only the first passkeys in site order (the popup's first screen), with the total count. */
+  z.object({ kind: z.literal('passkeys.list'), limit: z.number().int().positive().max(100_000).optional() }),
   z.object({ kind: z.literal('passkeys.rename'), id: passkeyId, name: z.string().trim().min(1).max(200) }),
   z.object({ kind: z.literal('passkeys.delete'), id: passkeyId }),
   z.object({ kind: z.literal('prompt.load'), promptId }),
@@ -185,7 +186,7 @@ export interface VaultStatusView {
 }
 
 export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'passkeys.list'
-  ? { passkeys: PasskeyView[] }
+  ? { passkeys: PasskeyView[]; total: number }
   : K extends `vault.${string}`
     ? { vault: VaultStatusView }
   : K extends 'prompt.load'
