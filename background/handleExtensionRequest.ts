@@ -1,4 +1,5 @@
 import { countCredentials, deleteCredential, firstCredentialsBySite, listCredentialMetadata, renameCredential } from '../src/vault/credentialMetadata';
+import { exportVault, importIntoVault } from '../src/vault/exchange/vaultExchange';
 import { toPasskeyView } from '../src/vault/passkeyView';
 import { MIN_PIN_LENGTH, VaultLockedError } from '../src/vault/vault';
 import { minPinLength } from '../src/settings/sitePolicy';
@@ -62,6 +63,13 @@ async function answer(request: ExtensionRequest, vaultService: () => Promise<Vau
       await unlocked();
       await deleteCredential(db, request.id);
       return { ok: true };
+    case 'passkeys.export':
+      if ((await loadPolicy()).exportDisabled) throw new Error('Your organisation has disabled exporting passkeys.');
+      await unlocked();
+      return exportVault(vault, request.vaultPassphrase, request.filePassphrase, Date.now());
+    case 'passkeys.import':
+      await unlocked();
+      return importIntoVault(vault, request.file, request.passphrase, Date.now());
     case 'vault.status':
       return status();
     case 'vault.create':

@@ -7,6 +7,7 @@ import { PasskeyList } from './PasskeyList';
 import { SearchBox } from './SearchBox';
 import { SettingsSection } from './SettingsSection';
 import { SitesSection } from './SitesSection';
+import { ExchangeSection } from './ExchangeSection';
 import { TesterBanner } from './TesterBanner';
 import { usePasskeys } from './usePasskeys';
 import { useSettings } from './useSettings';
@@ -47,7 +48,7 @@ export function App() {
 }
 
 function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof useSettings>; vault: ReturnType<typeof useVault>; testerOn: boolean }) {
-  const { passkeys, total, complete, loadError, rename, remove } = usePasskeys();
+  const { passkeys, total, complete, loadError, rename, remove, refresh } = usePasskeys();
   const [query, setQuery] = useState('');
   const searchRef = useRef<HTMLInputElement>(null);
   const search = useMemo(() => (passkeys ? createSearchIndex(passkeys) : null), [passkeys]);
@@ -102,6 +103,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
       </main>
 
       {vault.status ? <SecuritySection status={vault.status} vault={vault} /> : null}
+      <ExchangeSection exportDisabled={settings.policy.exportDisabled === true} onImported={() => void refresh()} />
       <SitesSection />
       <SettingsSection {...settings} />
     </>

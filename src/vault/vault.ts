@@ -10,7 +10,7 @@
  * Knows no extension API: storage, session and clock come in.
  */
 import { createEncryptedCredentialStore } from './encryptedCredentialStore';
-import type { CredentialStore } from './credentialRecord';
+import type { CredentialRecord, CredentialStore } from './credentialRecord';
 import { MAX_PIN_FAILURES, pinBackoffMs, type PinCheck } from './pinRetries';
 import {
   credentialAssociatedData,
@@ -226,6 +226,45 @@ export class Vault {
       changedAt: this.options.now(),
     };
     await this.db.put('vault', updated, 'key');
+  }
+
+  /** Checks the passphrase without changing anything (before an export, say). */
+  async verifyPassphrase(passphrase: string): Promise<void> {
+    await this.openSecret(passphrase);
+  }
+
+  /**
+   * Adds every record or none: all keys are sealed first, then one readwrite
+   * transaction adds them all. A failed add (an id already stored) aborts the
+   * transaction, and so does a service worker stopped before it commits: IndexedDB
+   * never commits part of a transaction.
+   */
+  async importRecords(records: CredentialRecord[]): Promise<void> {
+    const keys = await this.requireUnlocked();
+    const stored = new Set(await this.db.getAllKeys('credentials'));
+    const clash = records.find((record) => stored.has(record.id));
+    if (clash) throw new Error(`“${clash.name}” (${clash.rpId}, ${clash.userName}) is already in Latchkey; nothing was imported`);
+    const sealed: StoredCredential[] = [];
+    for (const { privateKeyPkcs8, ...metadata } of records) {
+      sealed.push({ ...metadata, privateKey: await seal(keys.records, privateKeyPkcs8, credentialAssociatedData(metadata.id)) });
+    }
+    const tx = this.db.transaction('credentials', 'readwrite');
+    const adds = sealed.map((record) => {
+      const request = tx.store.add(record);
+      request.catch(() => undefined);
+      return request;
+    });
+    try {
+      await Promise.all([...adds, tx.done]);
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // already aborted by the failed request
+      }
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The credential store for one ceremony, sealed with the unlocked vault's key. */

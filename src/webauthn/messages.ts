@@ -116,6 +116,10 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
   z.object({ kind: z.literal('settings.get') }),
   z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
+  /** Every passkey as CXF, encrypted with `filePassphrase`; the vault passphrase is asked again. */
+  z.object({ kind: z.literal('passkeys.export'), vaultPassphrase: passphrase, filePassphrase: passphrase }),
+  /** A CXF, Latchkey or Bitwarden JSON file: all of it or nothing. */
+  z.object({ kind: z.literal('passkeys.import'), file: z.string().min(1).max(50_000_000), passphrase: passphrase.optional() }),
   z.object({ kind: z.literal('sites.list') }),
   z.object({ kind: z.literal('sites.set'), host: z.string().min(1).max(253), mode: siteMode.nullable() }),
   z.object({ kind: z.literal('vault.status') }),
@@ -187,6 +191,10 @@ export interface VaultStatusView {
 
 export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'passkeys.list'
   ? { passkeys: PasskeyView[]; total: number }
+  : K extends 'passkeys.export'
+    ? { file: string; exported: number; excluded: { rpId: string; userName: string; name: string }[] }
+    : K extends 'passkeys.import'
+      ? { format: string; imported: number }
   : K extends `vault.${string}`
     ? { vault: VaultStatusView }
   : K extends 'prompt.load'
