@@ -47,7 +47,7 @@ export function VirtualList<T>({
     }
     return out;
     // `version` changes when a measurement did.
-  }, [items, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [items, version]);
 
   const total = offsets[items.length] ?? 0;
   if (handleRef) {

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import type { VaultStatusView } from '../webauthn/messages';
 
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../dist');
 
@@ -47,13 +48,7 @@ export interface LaunchOptions {
 /** The passphrase launchBrowser gives a new profile's vault unless told otherwise. */
 export const TEST_PASSPHRASE = 'latchkey test passphrase';
 
-export interface VaultStatusView {
-  exists: boolean;
-  locked: boolean;
-  pinSet: boolean;
-  pinFailures: number;
-  unencryptedCredentials: number;
-}
+export type { VaultStatusView };
 
 export interface LatchkeyBrowser {
   browser: Browser;

@@ -7,6 +7,7 @@
  * The store is built per ceremony with the key the vault gave when it was
  * unlocked, so a vault that locks mid-ceremony does not break the ceremony.
  */
+import { abortTransaction } from './abortTransaction';
 import type { CredentialRecord, CredentialStore } from './credentialRecord';
 import { newestFirst } from './newestFirst';
 import { credentialAssociatedData, seal, unseal } from './vaultCrypto';
@@ -60,14 +61,12 @@ export function createEncryptedCredentialStore(db: VaultDatabase, recordKey: Cry
         const current = await tx.store.get(id);
         if (!current) throw new Error(`no credential with id ${id}`);
         if (isLegacy(current) || !equalBytes(current.privateKey.ciphertext, (before as StoredCredential).privateKey.ciphertext)) {
-          tx.abort();
-          await tx.done.catch(() => undefined);
+          await abortTransaction(tx);
           continue; // the key changed under us: decrypt again
         }
         const next = change({ ...metadataOf(current), privateKeyPkcs8: opened.privateKeyPkcs8 });
         if (next.id !== id) {
-          tx.abort();
-          await tx.done.catch(() => undefined);
+          await abortTransaction(tx);
           throw new Error('update must not change a credential id');
         }
         if (equalBytes(next.privateKeyPkcs8, opened.privateKeyPkcs8)) {
@@ -76,8 +75,7 @@ export function createEncryptedCredentialStore(db: VaultDatabase, recordKey: Cry
           return structuredClone(next);
         }
         // A new private key: seal it outside a transaction, then compare and swap.
-        tx.abort();
-        await tx.done.catch(() => undefined);
+        await abortTransaction(tx);
         const sealed = await close(structuredClone(next));
         const swap = db.transaction('credentials', 'readwrite');
         const now = await swap.store.get(id);
@@ -85,8 +83,7 @@ export function createEncryptedCredentialStore(db: VaultDatabase, recordKey: Cry
           await Promise.all([swap.store.put(sealed), swap.done]);
           return structuredClone(next);
         }
-        swap.abort();
-        await swap.done.catch(() => undefined);
+        await abortTransaction(swap);
       }
     },
     async delete(id) {

@@ -9,6 +9,7 @@
  *
  * Knows no extension API: storage, session and clock come in.
  */
+import { abortTransaction } from './abortTransaction';
 import { createEncryptedCredentialStore } from './encryptedCredentialStore';
 import type { CredentialRecord, CredentialStore } from './credentialRecord';
 import { MAX_PIN_FAILURES, pinBackoffMs, type PinCheck } from './pinRetries';
@@ -188,12 +189,7 @@ export class Vault {
       await Promise.all([...writes, tx.done]);
     } catch (error) {
       // Any failure undoes every write of this transaction: no key without sealed records, no half migration.
-      try {
-        tx.abort();
-      } catch {
-        // already finished (aborted by the failing request)
-      }
-      await tx.done.catch(() => undefined);
+      await abortTransaction(tx);
       throw error;
     }
     await this.remember(secret, keys);
@@ -257,12 +253,7 @@ export class Vault {
     try {
       await Promise.all([...adds, tx.done]);
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // already aborted by the failed request
-      }
-      await tx.done.catch(() => undefined);
+      await abortTransaction(tx);
       throw error;
     }
   }
