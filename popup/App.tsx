@@ -62,7 +62,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
         <h1>Latchkey</h1>
         {passkeys && passkeys.length > 0 ? (
           <span class="muted count">
-            {total} {total === 1 ? 'passkey' : 'passkeys'}
+            {total === null ? `${passkeys.length}+ passkeys` : `${total} ${total === 1 ? 'passkey' : 'passkeys'}`}
           </span>
         ) : null}
         <button type="button" class="lock-now" data-testid="lock-now" disabled={vault.busy} onClick={() => void vault.run({ kind: 'vault.lock' })}>

@@ -13,11 +13,10 @@ let fullList: ReturnType<typeof sendToWorker<{ kind: 'passkeys.list' }>> | null 
 
 export function startPrefetch(): void {
   firstPage = sendToWorker({ kind: 'passkeys.list', limit: FIRST_PAGE });
-  // After the first screen: asked together, the worker's reading and sending 10,000 records would delay it.
-  fullList = firstPage.then(
-    () => sendToWorker({ kind: 'passkeys.list' }),
-    () => sendToWorker({ kind: 'passkeys.list' }),
-  );
+  // After the first screen is painted: asked together, the worker's reading and sending 10,000
+  // records (on the same 2 cores) would delay it.
+  const afterPaint = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  fullList = firstPage.then(afterPaint, afterPaint).then(() => sendToWorker({ kind: 'passkeys.list' }));
   // Unused answers (a locked vault) must not surface as unhandled rejections.
   firstPage.catch(() => undefined);
   fullList.catch(() => undefined);

@@ -8,8 +8,8 @@ import { useRefreshOnChange } from './useRefreshOnChange';
 export interface PasskeysState {
   /** `null` until the first list arrives. */
   passkeys: PasskeyView[] | null;
-  /** How many passkeys are stored (known before the whole list has arrived). */
-  total: number;
+  /** How many passkeys are stored; null while only the first screen is there and more exist. */
+  total: number | null;
   /** False while only the first screen of the list is there. */
   complete: boolean;
   /** Why the list could not be loaded, if it could not. */
@@ -23,7 +23,7 @@ export interface PasskeysState {
 
 export function usePasskeys(): PasskeysState {
   const [passkeys, setPasskeys] = useState<PasskeyView[] | null>(null);
-  const [total, setTotal] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
   const [complete, setComplete] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   // Refreshes can overlap (focus and storage events arrive together); only the

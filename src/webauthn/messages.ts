@@ -190,7 +190,7 @@ export interface VaultStatusView {
 }
 
 export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'passkeys.list'
-  ? { passkeys: PasskeyView[]; total: number }
+  ? { passkeys: PasskeyView[]; /** null: more than the first screen, not counted yet. */ total: number | null }
   : K extends 'passkeys.export'
     ? { file: string; exported: number; excluded: { rpId: string; userName: string; name: string }[] }
     : K extends 'passkeys.import'
