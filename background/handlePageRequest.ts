@@ -1,15 +1,20 @@
 import { LATCHKEY_AAGUID } from '../src/authenticator/aaguid';
+import { applySignal } from '../src/client/applySignal';
+import { type CallerContext, TIMEOUT_RANGE } from '../src/client/ceremony';
 import type { ClientEnvironment } from '../src/client/clientEnvironment';
 import { createCredential } from '../src/client/createCredential';
-import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
+import type { CredentialStore } from '../src/vault/credentialRecord';
+import { countCredentials } from '../src/vault/credentialMetadata';
+import { createMemoryCredentialStore } from '../src/vault/memoryCredentialStore';
+import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
-import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
-import { focusTab, promptUserInterface } from './promptWindows';
+import { askForVault, focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
-import { loadSettings } from './settings';
+import { loadPolicy, loadSettings, saveSiteMode, siteDecision } from './settings';
+import type { VaultService } from './vaultService';
 import { fetchWellKnown } from './wellKnownFetcher';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
@@ -59,21 +64,25 @@ export async function handlePageRequest(
   const controller = new AbortController();
   running.set(key, controller);
   try {
-    const [caller, settings, { credentials, orphans, virtual }] = await Promise.all([
-      callerContextOf(sender),
-      loadSettings(),
-      services(),
-    ]);
+    const [caller, settings, service] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
+    const { orphans, virtual, vault } = service;
     if (request.kind !== 'create' && request.kind !== 'get') {
-      await applySignal(request, caller, credentials, orphans);
+      // Names can only be changed in an unlocked vault; the detector's evidence needs no key.
+      const store = (await vault.status()).locked ? null : await vault.credentialStore();
+      await applySignal(request, caller, store, orphans);
       return { kind: 'done' };
     }
+    const host = hostOf(caller);
+    // A site set to "hand to the browser" (by the user or the organisation) never sees Latchkey's UI.
+    const [site, policy] = await Promise.all([siteDecision(host), loadPolicy()]);
+    if (site.mode === 'browser') return { kind: 'fallback' };
+
     const base = {
       randomBytes: (length: number) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,
     };
-    // Tester mode with a virtual authenticator for this origin: it answers, with its own credentials.
+    // Tester mode with a virtual authenticator for this origin: it answers with its own credentials, no vault.
     const authenticator = settings.testerAutoApprove ? await virtual.select(caller.origin) : null;
     const frame = frameOf(sender);
     const prompts = !settings.testerAutoApprove;
@@ -81,17 +90,6 @@ export async function handlePageRequest(
       return { kind: 'error', name: 'NotAllowedError', message: 'A request is already pending.' };
     }
     if (prompts) promptingFrames.add(frame);
-    const env: ClientEnvironment = authenticator
-      ? virtualEnvironment(virtual, authenticator, base)
-      : {
-          ...base,
-          // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
-          store: orphans.hidingOrphans(credentials),
-          orphans,
-          ui: promptUserInterface(caller, settings.testerAutoApprove, orphans),
-          // No PIN or biometric yet (the vault issue adds one): never claim UV.
-          userVerificationAvailable: false,
-        };
     // The testing API's ceremony log, for ceremonies a virtual authenticator answered.
     const logCeremony = (outcome: string, credentialId?: string) =>
       authenticator
@@ -105,6 +103,39 @@ export async function handlePageRequest(
             .catch(() => undefined)
         : undefined;
     try {
+      let env: ClientEnvironment;
+      if (authenticator) {
+        env = virtualEnvironment(virtual, authenticator, base);
+      } else {
+        const rpIdHint = request.kind === 'create' ? (request.options.rp.id ?? host) : (request.options.rpId ?? host);
+        const opened = await openVaultFor(request.kind, service, caller, rpIdHint, settings.testerAutoApprove, controller.signal);
+        if (opened === 'use-another') {
+          await focusTab(sender.tab);
+          return { kind: 'fallback' };
+        }
+        if (opened === 'cancel') throw new CeremonyError('user-cancelled', 'The Latchkey vault was not unlocked.');
+        if (policy.pinRequired && !opened.pinSet) {
+          throw new CeremonyError(
+            'user-verification-unavailable',
+            'Your organisation requires a Latchkey PIN: set one in the Latchkey popup.',
+          );
+        }
+        env = {
+          ...base,
+          // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
+          store: orphans.hidingOrphans(opened.store),
+          orphans,
+          ui: promptUserInterface(caller, settings.testerAutoApprove, {
+            verifyPin: (pin) => vault.verifyPin(pin),
+            rememberSite: (mode) => saveSiteMode(host, mode),
+            pinRequired: policy.pinRequired === true,
+            askWhere: site.mode === 'ask',
+            orphans,
+          }),
+          // User verification is the vault PIN, checked in the worker (promptWindows.ts).
+          userVerificationAvailable: opened.pinSet,
+        };
+      }
       const outcome =
         request.kind === 'create'
           ? await createCredential(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown })
@@ -133,4 +164,47 @@ export async function handlePageRequest(
   } finally {
     running.delete(key);
   }
+}
+
+function hostOf(caller: CallerContext): string {
+  try {
+    return new URL(caller.origin).hostname;
+  } catch {
+    return caller.origin;
+  }
+}
+
+/**
+ * The vault a ceremony runs on. A vault that does not exist yet is created with a
+ * passphrase (no passkey is ever stored unencrypted); a locked one is unlocked,
+ * both in Latchkey's prompt window before the ceremony's own prompt. A sign-in
+ * with nothing stored at all needs neither: it runs on an empty store and says so.
+ */
+async function openVaultFor(
+  kind: 'create' | 'get',
+  { db, vault }: VaultService,
+  caller: CallerContext,
+  rpId: string,
+  testerMode: boolean,
+  pageSignal: AbortSignal,
+): Promise<{ store: CredentialStore; pinSet: boolean } | 'cancel' | 'use-another'> {
+  // The unlock window waits no longer than the ceremony itself would (clampTimeout's default).
+  const signal = AbortSignal.any([pageSignal, AbortSignal.timeout(TIMEOUT_RANGE.default)]);
+  let status = await vault.status();
+  if (!status.exists && kind === 'get' && (await countCredentials(db)) === 0) {
+    return { store: createMemoryCredentialStore(), pinSet: false };
+  }
+  if (status.locked) {
+    const answer = await askForVault(
+      status.exists ? 'unlock' : 'setup',
+      caller,
+      rpId,
+      testerMode,
+      (passphrase) => (status.exists ? vault.unlock(passphrase) : vault.create(passphrase)),
+      signal,
+    );
+    if (answer !== 'done') return answer;
+    status = await vault.status();
+  }
+  return { store: await vault.credentialStore(), pinSet: status.pinSet };
 }

@@ -8,7 +8,7 @@ import { handlePageRequest } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
 import { services } from './services';
 import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
-
+import { IDLE_ALARM, vaultService } from './vaultService';
 
 const extensionOrigin = new URL(chrome.runtime.getURL('')).origin;
 
@@ -42,7 +42,7 @@ loadSettings().then(showTesterBadge, () => undefined);
 
 // Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area !== 'local' || !changes.settings) return;
+  if (!((area === 'local' && changes.settings) || area === 'managed')) return;
   forgetCachedSettings();
   loadSettings().then(showTesterBadge, () => undefined);
 });
@@ -51,4 +51,11 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // settings. (Test drivers for Firefox use that tab too: WebDriver BiDi cannot open extension pages.)
 chrome.runtime.onInstalled.addListener(({ reason }) => {
   if (reason === 'install') chrome.tabs.create({ url: chrome.runtime.getURL('popup/index.html?welcome=1') }).catch(() => undefined);
+});
+
+// Auto-lock: the vault checks its idle time on every use; this alarm also locks a vault
+// nobody touches, so its secret does not stay in session memory for the rest of the day.
+chrome.alarms.create(IDLE_ALARM, { periodInMinutes: 1 }).catch(() => undefined);
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === IDLE_ALARM) vaultService().then(({ vault }) => vault.checkIdle(), () => undefined);
 });

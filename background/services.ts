@@ -1,12 +1,11 @@
 import { createOrphanDetector, type OrphanDetector } from '../src/orphans/detector';
 import { openEvidenceStore } from '../src/orphans/evidenceStore';
-import type { CredentialStore } from '../src/vault/credentialRecord';
-import { openCredentialStore } from '../src/vault/idbCredentialStore';
+import { listCredentialMetadata } from '../src/vault/credentialMetadata';
 import { createHub, type Hub, type HubState } from '../src/virtualAuthenticators/hub';
+import { type VaultService, vaultService } from './vaultService';
 
 /** What the worker's handlers use, opened once per worker life on first need. */
-export interface Services {
-  credentials: CredentialStore;
+export interface Services extends VaultService {
   orphans: OrphanDetector;
   /** Tester mode's virtual authenticators. */
   virtual: Hub;
@@ -28,8 +27,13 @@ let opened: Promise<Services> | undefined;
 
 export function services(): Promise<Services> {
   opened ??= (async () => {
-    const [credentials, evidence] = await Promise.all([openCredentialStore(), openEvidenceStore()]);
-    return { credentials, orphans: createOrphanDetector(credentials, evidence, () => Date.now()), virtual: virtualAuthenticators };
+    const [vault, evidence] = await Promise.all([vaultService(), openEvidenceStore()]);
+    // The detector reads metadata only, so signals and evidence work while the vault is locked.
+    const directory = {
+      listByRpId: async (rpId: string) => (await listCredentialMetadata(vault.db)).filter((record) => record.rpId === rpId),
+      get: async (id: string) => vault.db.get('credentials', id),
+    };
+    return { ...vault, orphans: createOrphanDetector(directory, evidence, () => Date.now()), virtual: virtualAuthenticators };
   })();
   return opened;
 }

@@ -1,9 +1,10 @@
+import type { CSSProperties } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { PasskeyView } from '../src/webauthn/messages';
 import { PencilIcon, TrashIcon } from '../extension/ui/icons';
 import { DeleteConfirm } from './DeleteConfirm';
 import { HealthNote } from './HealthNote';
-import { PasskeyDetails } from './PasskeyDetails';
+import { PasskeyDetails, PasskeyFacts } from './PasskeyDetails';
 import { RenameForm } from './RenameForm';
 
 type Mode = 'view' | 'rename' | 'confirm-delete';
@@ -14,14 +15,20 @@ export function PasskeyRow({
   remove,
   showAgain,
   onDeleted,
+  index,
+  style,
 }: {
   passkey: PasskeyView;
+  /** Position in the virtual list, for keyboard navigation. */
+  index?: number;
+  style?: CSSProperties;
   rename: (id: string, name: string) => Promise<void>;
   remove: (id: string) => Promise<void>;
   showAgain: (id: string) => Promise<void>;
   onDeleted: () => void;
 }) {
   const [mode, setMode] = useState<Mode>('view');
+  const [open, setOpen] = useState(false);
   const renameButton = useRef<HTMLButtonElement>(null);
   const deleteButton = useRef<HTMLButtonElement>(null);
   // Which button takes keyboard focus back when an inline form closes. The
@@ -40,7 +47,16 @@ export function PasskeyRow({
   };
 
   return (
-    <li class="passkey-row" data-testid="passkey-row" data-passkey-id={passkey.id}>
+    <li
+      class="passkey-row"
+      data-testid="passkey-row"
+      data-passkey-id={passkey.id}
+      data-vkey={passkey.id}
+      data-index={index}
+      tabIndex={-1}
+      style={style}
+      aria-label={`${passkey.rpId}, ${passkey.userName}, ${passkey.name}`}
+    >
       {mode === 'rename' ? (
         <>
           <PasskeyDetails passkey={passkey} hideName />
@@ -55,6 +71,17 @@ export function PasskeyRow({
           <PasskeyDetails passkey={passkey} />
           {mode === 'view' ? (
             <div class="row-actions">
+              <button
+                type="button"
+                class="icon details-toggle"
+                data-testid="toggle-details"
+                aria-expanded={open}
+                aria-label={`Details of passkey ${passkey.name} for ${passkey.rpId}`}
+                title="Details"
+                onClick={() => setOpen(!open)}
+              >
+                {open ? '▴' : '▾'}
+              </button>
               <button
                 ref={renameButton}
                 type="button"
@@ -82,6 +109,7 @@ export function PasskeyRow({
         </div>
       )}
       {mode === 'view' ? <HealthNote passkey={passkey} showAgain={showAgain} /> : null}
+      {open && mode === 'view' ? <PasskeyFacts passkey={passkey} /> : null}
       {mode === 'confirm-delete' ? (
         <DeleteConfirm
           passkey={passkey}

@@ -4,7 +4,9 @@ export function SearchBox({
   value,
   onInput,
   inputRef,
+  onArrowDown,
 }: {
+  onArrowDown?: () => void;
   value: string;
   onInput: (value: string) => void;
   inputRef: RefObject<HTMLInputElement | null>;
@@ -24,6 +26,12 @@ export function SearchBox({
         spellcheck={false}
         value={value}
         onInput={(event) => onInput(event.currentTarget.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown' && onArrowDown) {
+            event.preventDefault();
+            onArrowDown();
+          }
+        }}
       />
     </div>
   );

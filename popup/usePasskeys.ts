@@ -2,11 +2,16 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { PasskeyView } from '../src/webauthn/messages';
 import { errorMessage, sendToWorker } from '../extension/ui/sendToWorker';
 import { sortPasskeys } from './sortPasskeys';
+import { takePrefetched } from './prefetch';
 import { useRefreshOnChange } from './useRefreshOnChange';
 
 export interface PasskeysState {
   /** `null` until the first list arrives. */
   passkeys: PasskeyView[] | null;
+  /** How many passkeys are stored; null while only the first screen is there and more exist. */
+  total: number | null;
+  /** False while only the first screen of the list is there. */
+  complete: boolean;
   /** Why the list could not be loaded, if it could not. */
   loadError: string | null;
   refresh: () => Promise<void>;
@@ -20,6 +25,8 @@ export interface PasskeysState {
 
 export function usePasskeys(): PasskeysState {
   const [passkeys, setPasskeys] = useState<PasskeyView[] | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
+  const [complete, setComplete] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   // Refreshes can overlap (focus and storage events arrive together); only the
   // latest one may write the list, or an older answer could undo a delete.
@@ -27,10 +34,23 @@ export function usePasskeys(): PasskeysState {
 
   const refresh = useCallback(async () => {
     const call = ++latest.current;
+    const prefetched = takePrefetched();
     try {
-      const reply = await sendToWorker({ kind: 'passkeys.list' });
+      if (prefetched) {
+        // The first screen first (one IndexedDB index read), unless the whole list beat it.
+        let fullArrived = false;
+        void prefetched.fullList.then(() => (fullArrived = true), () => undefined);
+        const first = await prefetched.firstPage.catch(() => null);
+        if (first && !fullArrived && call === latest.current) {
+          setPasskeys(sortPasskeys(first.passkeys));
+          setTotal(first.total);
+        }
+      }
+      const reply = await (prefetched?.fullList ?? sendToWorker({ kind: 'passkeys.list' }));
       if (call !== latest.current) return;
       setPasskeys(sortPasskeys(reply.passkeys));
+      setTotal(reply.total);
+      setComplete(true);
       setLoadError(null);
     } catch (error) {
       if (call !== latest.current) return;
@@ -67,5 +87,5 @@ export function usePasskeys(): PasskeysState {
     [refresh],
   );
 
-  return { passkeys, loadError, refresh, rename, remove, showAgain };
+  return { passkeys, total, complete, loadError, refresh, rename, remove, showAgain };
 }

@@ -10,7 +10,15 @@ export function useRefreshOnChange(refresh: () => void): void {
     const onVisible = () => {
       if (document.visibilityState === 'visible') refresh();
     };
-    const onStorage = () => refresh();
+    const onStorage = (changes: Record<string, chrome.storage.StorageChange>, area: string) => {
+      // Session storage holds the unlocked vault and its idle clock, which every use moves:
+      // only a lock or an unlock changes what the popup shows.
+      if (area === 'session') {
+        const vault = changes.vaultSession;
+        if (!vault || (vault.oldValue === undefined) === (vault.newValue === undefined)) return;
+      }
+      refresh();
+    };
     window.addEventListener('focus', refresh);
     document.addEventListener('visibilitychange', onVisible);
     // Absent when the page is previewed outside the extension.

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useFocusOnMount } from '../ui/useFocusOnMount';
 import type { PromptProps } from './PromptApp';
-import { UseAnotherButton } from './UseAnotherButton';
+import { PinField } from './PinField';
 
 /** The limit `prompt.answer` accepts for a name (src/webauthn/messages.ts). */
 const MAX_NAME_LENGTH = 200;
@@ -9,15 +9,24 @@ const MAX_NAME_LENGTH = 200;
 /** "Save a passkey for <rpId> as <userName>?" — with a name the user can change before saving. */
 export function CreatePrompt({ prompt, answering, answer }: PromptProps<'create'>) {
   const [name, setName] = useState(prompt.suggestedName);
+  const [pin, setPin] = useState('');
+  const [remember, setRemember] = useState(false);
   const approve = useFocusOnMount<HTMLButtonElement>();
+  const pinField = useFocusOnMount<HTMLInputElement>();
   const showDisplayName = prompt.userDisplayName !== '' && prompt.userDisplayName !== prompt.userName;
   const showRpName = prompt.rpName !== '' && prompt.rpName !== prompt.rpId;
 
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const trimmed = name.trim();
-    // No PIN or biometrics yet: the click is user presence, not verification.
-    answer({ outcome: 'approve', verified: false, ...(trimmed ? { name: trimmed } : {}) });
+    // The click is user presence; verification is the PIN, which the worker checks (and sets `verified`).
+    answer({
+      outcome: 'approve',
+      verified: false,
+      ...(trimmed ? { name: trimmed } : {}),
+      ...(prompt.userVerification ? { pin } : {}),
+      ...(remember ? { rememberForSite: true } : {}),
+    });
   };
 
   return (
@@ -51,15 +60,65 @@ export function CreatePrompt({ prompt, answering, answer }: PromptProps<'create'
         </p>
       </div>
 
+      {prompt.userVerification ? (
+        <PinField inputRef={pinField} value={pin} onInput={setPin} disabled={answering} required />
+      ) : null}
+
+      <fieldset class="where" aria-describedby="where-help">
+        <legend>Where to save it</legend>
+        <div class="actions where-options">
+          <button
+            ref={prompt.userVerification || prompt.askWhere ? undefined : approve}
+            type="submit"
+            class={prompt.askWhere ? '' : 'primary'}
+            data-testid="approve"
+            disabled={answering || (prompt.userVerification && pin === '')}
+          >
+            Latchkey in this browser
+          </button>
+          {/* Both hand the site's original request to the browser's own WebAuthn, whose dialog shows the QR code or asks for the key. */}
+          <button
+            type="button"
+            data-testid="use-another"
+            disabled={answering}
+            onClick={() => answer({ outcome: 'use-another-authenticator', ...(remember ? { rememberForSite: true } : {}) })}
+          >
+            Another device (phone or tablet, by QR code)
+          </button>
+          <button
+            type="button"
+            data-testid="use-security-key"
+            disabled={answering}
+            onClick={() => answer({ outcome: 'use-another-authenticator', ...(remember ? { rememberForSite: true } : {}) })}
+          >
+            Security key
+          </button>
+        </div>
+        <p id="where-help" class="muted help">
+          The last two hand the request to your browser, which shows a QR code for your phone or asks you to touch your key.
+        </p>
+        {prompt.askWhere ? null : (
+          <label class="remember">
+            <input type="checkbox" data-testid="remember-site" checked={remember} disabled={answering} onChange={(e) => setRemember(e.currentTarget.checked)} />{' '}
+            Remember my choice for {hostOf(prompt.origin)}
+          </label>
+        )}
+      </fieldset>
+
       <div class="actions">
-        <button ref={approve} type="submit" class="primary" data-testid="approve" disabled={answering}>
-          Save passkey
-        </button>
         <button type="button" data-testid="cancel" disabled={answering} onClick={() => answer({ outcome: 'cancel' })}>
           Cancel
         </button>
       </div>
-      <UseAnotherButton answering={answering} answer={answer} />
     </form>
   );
+}
+
+/** The site the choice is remembered for: the page's host, as the worker keys it. */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).hostname;
+  } catch {
+    return origin;
+  }
 }

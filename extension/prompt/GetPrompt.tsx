@@ -1,8 +1,9 @@
-import { useMemo } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { PasskeyView } from '../../src/webauthn/messages';
 import { useFocusOnMount } from '../ui/useFocusOnMount';
 import { AccountButton } from './AccountButton';
 import type { PromptProps } from './PromptApp';
+import { PinField } from './PinField';
 import { UseAnotherButton } from './UseAnotherButton';
 
 /** Most recently used first (never used last), so the usual account is the focused one. */
@@ -18,6 +19,18 @@ export function GetPrompt({ prompt, answering, answer }: PromptProps<'get'>) {
   const candidates = useMemo(() => byLastUsed(prompt.candidates), [prompt.candidates]);
   const first = useFocusOnMount<HTMLButtonElement>();
   const cancel = useFocusOnMount<HTMLButtonElement>();
+  const pinField = useFocusOnMount<HTMLInputElement>();
+  const [pin, setPin] = useState('');
+  const [pinMissing, setPinMissing] = useState(false);
+  const choose = (id: string) => {
+    // The worker checks the PIN and sets `verified`; without one it cannot be verified.
+    if (prompt.userVerification && pin === '') {
+      setPinMissing(true);
+      pinField.current?.focus();
+      return;
+    }
+    answer({ outcome: 'approve', verified: false, credentialId: id, ...(prompt.userVerification ? { pin } : {}) });
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
@@ -39,6 +52,16 @@ export function GetPrompt({ prompt, answering, answer }: PromptProps<'get'>) {
         <p>Latchkey has no passkey for {prompt.rpId}.</p>
       ) : (
         <>
+          {prompt.userVerification ? (
+            <>
+              <PinField inputRef={pinField} value={pin} onInput={setPin} disabled={answering} required />
+              {pinMissing ? (
+                <p class="error" role="alert">
+                  Enter your PIN, then choose the account.
+                </p>
+              ) : null}
+            </>
+          ) : null}
           <p class="muted" id="choose-account">
             {candidates.length === 1 ? 'Use this passkey?' : 'Choose the account to sign in with.'}
           </p>
@@ -47,9 +70,9 @@ export function GetPrompt({ prompt, answering, answer }: PromptProps<'get'>) {
               <li key={candidate.id}>
                 <AccountButton
                   passkey={candidate}
-                  buttonRef={index === 0 ? first : undefined}
+                  buttonRef={index === 0 && !prompt.userVerification ? first : undefined}
                   disabled={answering}
-                  onChoose={() => answer({ outcome: 'approve', verified: false, credentialId: candidate.id })}
+                  onChoose={() => choose(candidate.id)}
                 />
               </li>
             ))}

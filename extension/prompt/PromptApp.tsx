@@ -8,6 +8,7 @@ import { GetPrompt } from './GetPrompt';
 import { NoCredentialsPrompt } from './NoCredentialsPrompt';
 import { OriginBox } from './OriginBox';
 import { NotWaiting } from './NotWaiting';
+import { VaultPrompt } from './VaultPrompt';
 import { usePrompt, type UserDecision } from './usePrompt';
 
 /** What each kind of prompt needs from the window around it. */
@@ -27,11 +28,15 @@ function titleFor(prompt: PromptView): string {
       return `Passkey already saved for ${prompt.rpId}`;
     case 'no-credentials':
       return `No passkey for ${prompt.rpId}`;
+    case 'setup':
+      return 'Set a passphrase';
+    case 'unlock':
+      return 'Unlock Latchkey';
   }
 }
 
 export function PromptApp({ promptId }: { promptId: string | null }) {
-  const { state, answering, answerError, answer } = usePrompt(promptId);
+  const { state, answering, answerError, answer, submitPassphrase } = usePrompt(promptId);
 
   // Escape cancels, as the browser's own passkey dialog does. Once there is
   // nothing left to answer, it just closes the window.
@@ -71,13 +76,18 @@ export function PromptApp({ promptId }: { promptId: string | null }) {
         {state.status === 'loading' ? <p class="muted">Loading the request…</p> : null}
         {state.status === 'gone' ? <NotWaiting /> : null}
         {state.status === 'failed' ? <NotWaiting reason={state.message} /> : null}
-        {state.status === 'ready' ? <PromptBody prompt={state.prompt} answering={answering} answer={answer} /> : null}
+        {state.status === 'ready' ? <PromptBody prompt={state.prompt} answering={answering} answer={answer} submitPassphrase={submitPassphrase} /> : null}
       </main>
     </div>
   );
 }
 
-function PromptBody({ prompt, answering, answer }: PromptProps<PromptView['kind']>) {
+function PromptBody({
+  prompt,
+  answering,
+  answer,
+  submitPassphrase,
+}: PromptProps<PromptView['kind']> & { submitPassphrase: (passphrase: string) => void }) {
   switch (prompt.kind) {
     case 'create':
       return <CreatePrompt prompt={prompt} answering={answering} answer={answer} />;
@@ -87,5 +97,8 @@ function PromptBody({ prompt, answering, answer }: PromptProps<PromptView['kind'
       return <ExcludedPrompt prompt={prompt} answering={answering} answer={answer} />;
     case 'no-credentials':
       return <NoCredentialsPrompt prompt={prompt} answering={answering} answer={answer} />;
+    case 'setup':
+    case 'unlock':
+      return <VaultPrompt prompt={prompt} answering={answering} answer={answer} submitPassphrase={submitPassphrase} />;
   }
 }

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { UserDecision } from '../../src/authenticator/types';
-import type { PromptView } from '../../src/webauthn/messages';
+import type { PromptDecision, PromptView } from '../../src/webauthn/messages';
 import { errorMessage, sendToWorker } from '../ui/sendToWorker';
 
-export type { UserDecision };
+export type UserDecision = PromptDecision;
 
 const KEEPALIVE_MS = 20_000;
 
@@ -20,6 +19,8 @@ export interface PromptController {
   answering: boolean;
   answerError: string | null;
   answer: (decision: UserDecision) => void;
+  /** For setup and unlock prompts. */
+  submitPassphrase: (passphrase: string) => void;
 }
 
 /** Loads the prompt the worker is waiting on, and sends the one answer that closes it. */
@@ -52,15 +53,16 @@ export function usePrompt(promptId: string | null): PromptController {
     };
   }, []);
 
-  const answer = useCallback(
-    (decision: UserDecision) => {
+  const send = useCallback(
+    (request: Parameters<typeof sendToWorker>[0]) => {
       if (!promptId || sent.current) return;
       sent.current = true;
       setAnswering(true);
       setAnswerError(null);
-      sendToWorker({ kind: 'prompt.answer', promptId, decision }).then(
+      sendToWorker(request).then(
         () => window.close(),
         (error: unknown) => {
+          // A wrong PIN or passphrase: the worker still waits, so the window stays to try again.
           sent.current = false;
           setAnswering(false);
           setAnswerError(errorMessage(error));
@@ -69,6 +71,14 @@ export function usePrompt(promptId: string | null): PromptController {
     },
     [promptId],
   );
+  const answer = useCallback(
+    (decision: UserDecision) => promptId && send({ kind: 'prompt.answer', promptId, decision }),
+    [promptId, send],
+  );
+  const submitPassphrase = useCallback(
+    (passphrase: string) => promptId && send({ kind: 'prompt.passphrase', promptId, passphrase }),
+    [promptId, send],
+  );
 
-  return { state, answering, answerError, answer };
+  return { state, answering, answerError, answer, submitPassphrase };
 }

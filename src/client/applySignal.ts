@@ -19,7 +19,8 @@ export type SignalRequest = Extract<
 export async function applySignal(
   request: SignalRequest,
   caller: CallerContext,
-  store: CredentialStore,
+  /** The vault's store while it is unlocked; null while locked (a rename then waits for another signal). */
+  store: CredentialStore | null,
   orphans: OrphanDetector,
 ): Promise<void> {
   const rpId = resolveRpId(caller.origin, request.rpId);
@@ -38,6 +39,7 @@ export async function applySignal(
       return;
     case 'signal-current-user-details': {
       // "update the name and displayName of every credential with the given rpId and user handle".
+      if (!store) return;
       const userHandle = fromBase64url(request.userId);
       const matching = (await store.listByRpId(rpId)).filter((record) => equalBytes(record.userHandle, userHandle));
       for (const record of matching) {

@@ -31,12 +31,21 @@ export interface OrphanDetector {
   /** Forgets a deleted passkey's evidence. */
   forget(credentialId: string): Promise<void>;
   /** Health of each of these passkeys. */
-  verdicts(records: readonly CredentialRecord[]): Promise<Map<string, HealthVerdict>>;
+  verdicts(records: readonly { id: string }[]): Promise<Map<string, HealthVerdict>>;
   /** The store as sign-in should see it: orphaned passkeys left out of listByRpId. */
   hidingOrphans(store: CredentialStore): CredentialStore;
 }
 
-export function createOrphanDetector(credentials: CredentialStore, evidence: EvidenceStore, now: () => number): OrphanDetector {
+/**
+ * What the detector reads of the passkeys: metadata only (site, account, id), so it works while
+ * the vault is locked and never touches key material.
+ */
+export interface PasskeyDirectory {
+  listByRpId(rpId: string): Promise<Pick<CredentialRecord, 'id' | 'rpId' | 'userHandle'>[]>;
+  get(id: string): Promise<Pick<CredentialRecord, 'id' | 'rpId'> | undefined>;
+}
+
+export function createOrphanDetector(credentials: PasskeyDirectory, evidence: EvidenceStore, now: () => number): OrphanDetector {
   /** The last successful assertion per rpId, to notice a site asking again. Lost with the worker, which only weakens weak evidence. */
   const lastAssertion = new Map<string, { credentialId: string; at: number }>();
 
@@ -44,11 +53,13 @@ export function createOrphanDetector(credentials: CredentialStore, evidence: Evi
     return { kind, at: now(), origin };
   }
 
+  type Listed = Awaited<ReturnType<PasskeyDirectory['listByRpId']>>[number];
+
   async function record(
     rpId: string,
-    kindOf: (record: CredentialRecord) => EvidenceKind | null,
+    kindOf: (record: Listed) => EvidenceKind | null,
     origin: string,
-    only?: (record: CredentialRecord) => boolean,
+    only?: (record: Listed) => boolean,
   ) {
     const records = (await credentials.listByRpId(rpId)).filter((candidate) => only?.(candidate) ?? true);
     const additions = records.flatMap((candidate) => {

@@ -7,6 +7,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
+import type { VaultStatusView } from '../webauthn/messages';
+
+/** The passphrase launchBrowser gives a new profile's vault unless told otherwise. */
+export const TEST_PASSPHRASE = 'latchkey test passphrase';
+
+export type { VaultStatusView };
 
 export type BrowserName = 'chromium' | 'firefox';
 
@@ -63,6 +69,13 @@ export interface LaunchOptions {
   /** Reuse a profile folder (for restart tests); a fresh temporary one otherwise. Chromium only. */
   userDataDir?: string;
   headless?: boolean;
+  /**
+   * Latchkey stores no passkey without a vault passphrase. On a profile without a vault,
+   * launchBrowser creates one with this passphrase (default TEST_PASSPHRASE), so tests can
+   * register at once; `null` leaves the profile without a vault (the first ceremony then asks
+   * for a passphrase). An existing vault is left as it is (locked after a restart).
+   */
+  vaultPassphrase?: string | null;
 }
 
 export interface LatchkeyBrowser {
@@ -78,6 +91,12 @@ export interface LatchkeyBrowser {
   extensionPage(): Promise<Page>;
   /** Tester mode on or off, set as the extension's settings do (never through a web page). */
   setTesterMode(on: boolean): Promise<void>;
+  /**
+   * Sends one request from an extension page to the worker, as the popup does
+   * (e.g. `{ kind: 'vault.setPin', pin: '2468' }`); throws with the worker's error.
+   */
+  sendFromExtensionPage<T = unknown>(message: Record<string, unknown>): Promise<T>;
+  vaultStatus(): Promise<VaultStatusView>;
   /** Opens one of the extension's pages (e.g. 'popup/index.html') in a new tab. */
   openExtensionPage(pagePath: string): Promise<Page>;
   /** Waits for a page of the extension whose URL contains `fragment` (a window it opened itself). */
@@ -175,9 +194,25 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Latchk
     return page;
   }
 
+  async function sendFromExtensionPage<T>(message: Record<string, unknown>): Promise<T> {
+    const reply = await (await extensionPage()).evaluate((request) => chrome.runtime.sendMessage(request), message);
+    if (reply && typeof reply === 'object' && 'error' in reply) throw new Error(String((reply as { error: unknown }).error));
+    return reply as T;
+  }
+
+  if (withExtension && options.vaultPassphrase !== null) {
+    const { vault } = await sendFromExtensionPage<{ vault: VaultStatusView }>({ kind: 'vault.status' });
+    if (!vault.exists)
+      await sendFromExtensionPage({ kind: 'vault.create', passphrase: options.vaultPassphrase ?? TEST_PASSPHRASE });
+  }
+
   return {
     name,
     browser,
+    sendFromExtensionPage,
+    async vaultStatus() {
+      return (await sendFromExtensionPage<{ vault: VaultStatusView }>({ kind: 'vault.status' })).vault;
+    },
     extensionId,
     extensionOrigin,
     async worker() {

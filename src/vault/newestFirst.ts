@@ -5,6 +5,6 @@ import type { CredentialRecord } from './credentialRecord';
  * promises), with the id as a tie-break so equal timestamps list the same way
  * in every store.
  */
-export function newestFirst(a: CredentialRecord, b: CredentialRecord): number {
+export function newestFirst(a: Pick<CredentialRecord, 'id' | 'createdAt'>, b: Pick<CredentialRecord, 'id' | 'createdAt'>): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -1,9 +1,9 @@
 import type { HealthVerdict } from '../orphans/classify';
 import type { PasskeyView } from '../webauthn/messages';
-import type { CredentialRecord } from './credentialRecord';
+import type { CredentialMetadata } from './vaultDatabase';
 
 /** What extension pages may see of a passkey: never key material or the user handle. */
-export function toPasskeyView(record: CredentialRecord, verdict?: HealthVerdict): PasskeyView {
+export function toPasskeyView(record: CredentialMetadata, verdict?: HealthVerdict): PasskeyView {
   return {
     id: record.id,
     rpId: record.rpId,

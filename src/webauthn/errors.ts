@@ -93,8 +93,8 @@ export const FAILURES = {
   },
   'user-verification-unavailable': {
     name: 'NotAllowedError',
-    explanation: 'The site requires user verification (a PIN or biometric), and Latchkey cannot verify you yet.',
-    fix: 'Use another device or security key that can verify you.',
+    explanation: 'The site requires user verification, which Latchkey does with its PIN, and no PIN is set (or your organisation requires one).',
+    fix: 'Set a PIN in the Latchkey popup, or use another device or security key that can verify you.',
   },
   aborted: {
     name: 'AbortError',

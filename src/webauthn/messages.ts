@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isBase64url } from './base64url';
+import { siteMode, type ManagedPolicy, type SiteMode } from '../settings/sitePolicy';
 
 const base64url = z.string().refine(isBase64url, 'not base64url');
 
@@ -116,10 +117,25 @@ export const userDecision = z.discriminatedUnion('outcome', [
     verified: z.boolean(),
     credentialId: z.string().optional(),
     name: z.string().max(200).optional(),
+    /**
+     * The PIN typed in the prompt. The worker checks it and sets `verified` itself:
+     * whatever `verified` the window sends is ignored, so the UV flag is only set
+     * after a checked PIN.
+     */
+    pin: z.string().min(1).max(256).optional(),
+    /** "Remember for this site" in the save prompt: this site stays with Latchkey. */
+    rememberForSite: z.boolean().optional(),
   }),
   z.object({ outcome: z.literal('cancel') }),
-  z.object({ outcome: z.literal('use-another-authenticator') }),
+  z.object({
+    outcome: z.literal('use-another-authenticator'),
+    /** "Remember for this site": the site is handed to the browser from now on. */
+    rememberForSite: z.boolean().optional(),
+  }),
 ]);
+
+/** What a prompt window answers: a UserDecision, plus the PIN typed, if any. */
+export type PromptDecision = z.infer<typeof userDecision>;
 
 export const settingsPatch = z
   .object({
@@ -127,14 +143,20 @@ export const settingsPatch = z
     testerAutoApprove: z.boolean(),
     /** Sign-in: step in only when Latchkey holds a matching passkey; otherwise the browser answers, untouched. */
     onlyWithMatchingPasskey: z.boolean(),
+    /** Minutes without use after which the vault locks; 0: only on browser restart or "Lock now". */
+    autoLockMinutes: z.number().int().min(0).max(24 * 60),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
-export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false };
+export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false, autoLockMinutes: 15 };
+
+const passphrase = z.string().min(1).max(1024);
+const pin = z.string().min(1).max(256);
 
 /** Extension pages (popup, prompt window) → service worker. Refused from content scripts. */
 export const extensionRequest = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('passkeys.list') }),
+  /** `limit`: only the first passkeys in site order (the popup's first screen), with the total count. */
+  z.object({ kind: z.literal('passkeys.list'), limit: z.number().int().positive().max(100_000).optional() }),
   z.object({ kind: z.literal('passkeys.rename'), id: passkeyId, name: z.string().trim().min(1).max(200) }),
   z.object({ kind: z.literal('passkeys.delete'), id: passkeyId }),
   /** Show a hidden (orphaned) or suspected passkey in sign-in again. */
@@ -145,6 +167,21 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   /** Tester mode's API (src/testing): one command of the virtual-authenticator vocabulary, validated by the hub. */
   z.object({ kind: z.literal('tester.command'), command: z.string().min(1).max(64), params: z.unknown() }),
   z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
+  /** Every passkey as CXF, encrypted with `filePassphrase`; the vault passphrase is asked again. */
+  z.object({ kind: z.literal('passkeys.export'), vaultPassphrase: passphrase, filePassphrase: passphrase }),
+  /** A CXF, Latchkey or Bitwarden JSON file: all of it or nothing. */
+  z.object({ kind: z.literal('passkeys.import'), file: z.string().min(1).max(50_000_000), passphrase: passphrase.optional() }),
+  z.object({ kind: z.literal('sites.list') }),
+  z.object({ kind: z.literal('sites.set'), host: z.string().min(1).max(253), mode: siteMode.nullable() }),
+  z.object({ kind: z.literal('vault.status') }),
+  z.object({ kind: z.literal('vault.create'), passphrase }),
+  z.object({ kind: z.literal('vault.unlock'), passphrase }),
+  z.object({ kind: z.literal('vault.lock') }),
+  z.object({ kind: z.literal('vault.changePassphrase'), current: passphrase, next: passphrase }),
+  z.object({ kind: z.literal('vault.setPin'), pin }),
+  z.object({ kind: z.literal('vault.removePin') }),
+  /** The prompt window's passphrase, for a `setup` or `unlock` prompt. */
+  z.object({ kind: z.literal('prompt.passphrase'), promptId, passphrase }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
 
@@ -180,6 +217,8 @@ export type PromptView =
       userDisplayName: string;
       suggestedName: string;
       userVerification: boolean;
+      /** The site is set to "ask each time": no place to save is preselected. */
+      askWhere: boolean;
       testerMode: boolean;
     }
   | {
@@ -192,16 +231,35 @@ export type PromptView =
       testerMode: boolean;
     }
   | { promptId: string; kind: 'excluded'; origin: string; rpId: string; userName: string; testerMode: boolean }
+  /** The vault must be created (`setup`) or unlocked before the ceremony can go on. */
+  | { promptId: string; kind: 'setup' | 'unlock'; origin: string; rpId: string; testerMode: boolean }
   | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean };
 
+/** The vault as extension pages see it. */
+export interface VaultStatusView {
+  exists: boolean;
+  locked: boolean;
+  pinSet: boolean;
+  pinFailures: number;
+  unencryptedCredentials: number;
+}
+
 export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'passkeys.list'
-  ? { passkeys: PasskeyView[] }
+  ? { passkeys: PasskeyView[]; /** null: more than the first screen, not counted yet. */ total: number | null }
+  : K extends 'passkeys.export'
+    ? { file: string; exported: number; excluded: { rpId: string; userName: string; name: string }[] }
+    : K extends 'passkeys.import'
+      ? { format: string; imported: number }
+  : K extends `vault.${string}`
+    ? { vault: VaultStatusView }
   : K extends 'prompt.load'
     ? { prompt: PromptView | null }
     : K extends 'settings.get' | 'settings.set'
-      ? { settings: Settings }
-      : K extends 'tester.command'
-        ? { result: unknown }
+      ? { settings: Settings; policy: ManagedPolicy }
+      : K extends 'sites.list' | 'sites.set'
+        ? { sites: Record<string, SiteMode>; handOverSites: string[] }
+        : K extends 'tester.command'
+          ? { result: unknown }
         : { ok: true };
 
 /** Errors an extension page gets back. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
-import { browsersUnderTest, launchBrowser } from '../../src/testing/launchBrowser';
+import { browsersUnderTest, launchBrowser, TEST_PASSPHRASE } from '../../src/testing/launchBrowser';
 import { answerPrompt, openDemo, waitForPrompt } from '../../src/testing/pages';
 
 /** Chromium stops an idle extension service worker after 30 s. */
@@ -36,6 +36,8 @@ if (browsersUnderTest().includes('chromium')) {
 
         const second = await launchBrowser({ userDataDir: profile });
         try {
+          // A restart locks the vault; the person unlocks it with the passphrase.
+          await second.sendFromExtensionPage({ kind: 'vault.unlock', passphrase: TEST_PASSPHRASE });
           await second.setTesterMode(true);
           const again = await openDemo(second.browser, `${rp.url}login`);
           expect(await again.evaluate(() => window.demo.loginWithUsername('survivor'))).toMatchObject({
