@@ -68,8 +68,10 @@ export async function makeCredential(
   const key = await algorithm.generate(env.randomBytes);
   const credentialId = env.randomBytes(CREDENTIAL_ID_LENGTH);
   // Drawn after the key and id, so the spec vectors' order of randomness holds.
-  const prfSecret = request.extensions?.hmacSecret ? env.randomBytes(CRED_RANDOM_LENGTH) : undefined;
-  const largeBlobSupported = request.extensions?.largeBlobKey === true && options.rk;
+  // CTAP 2.1 hmac-secret: an authenticator without the extension ignores it.
+  const hmacSecret = env.supportsHmacSecret === false ? undefined : request.extensions?.hmacSecret;
+  const prfSecret = hmacSecret ? env.randomBytes(CRED_RANDOM_LENGTH) : undefined;
+  const largeBlobSupported = request.extensions?.largeBlobKey === true && options.rk && env.supportsLargeBlob !== false;
   const backupEligible = env.backupEligible ?? false;
   // WebAuthn L3 §6.1.3: BE 0 with BS 1 "is not allowed".
   const backupState = backupEligible && (env.backupState ?? backupEligible);
@@ -126,8 +128,8 @@ export async function makeCredential(
       ...(request.extensions?.hmacSecret
         ? {
             hmacSecret: {
-              enabled: true,
-              ...(request.extensions.hmacSecret.salts ? { outputs: hmacSecretOutputs(prfSecret!, request.extensions.hmacSecret.salts) } : {}),
+              enabled: prfSecret !== undefined,
+              ...(prfSecret && hmacSecret?.salts ? { outputs: hmacSecretOutputs(prfSecret, hmacSecret.salts) } : {}),
             },
           }
         : {}),

@@ -71,6 +71,10 @@ export interface AuthenticatorEnvironment {
   userVerificationAvailable: boolean;
   /** Whether it can keep client-side discoverable credentials (default true). */
   residentKeyAvailable?: boolean;
+  /** Whether it implements the CTAP2 hmac-secret extension behind WebAuthn's prf (default true). */
+  supportsHmacSecret?: boolean;
+  /** Whether it can hold large blobs (default true). */
+  supportsLargeBlob?: boolean;
   /**
    * Tester mode's deliberate faults (CDP `WebAuthn.setResponseOverrideBits`): the UP or UV flag
    * forced to zero in what is signed, or a signature of zeros. Never set outside tester mode.

@@ -62,29 +62,37 @@ export function virtualFromRecord(record: CredentialRecord, encode: (bytes: Uint
 }
 
 /** CredentialRecord in a JSON-safe form (storage.session keeps JSON only). */
-export type StoredRecord = Omit<CredentialRecord, 'credentialId' | 'userHandle' | 'publicKeyCose' | 'privateKeyPkcs8'> & {
+export type StoredRecord = Omit<CredentialRecord, 'credentialId' | 'userHandle' | 'publicKeyCose' | 'privateKeyPkcs8' | 'prfSecret' | 'largeBlob'> & {
   credentialId: string;
   userHandle: string;
   publicKeyCose: string;
   privateKeyPkcs8: string;
+  prfSecret?: string;
+  largeBlob?: string;
 };
 
 export function storable(record: CredentialRecord): StoredRecord {
+  const { prfSecret, largeBlob, ...rest } = record;
   return {
-    ...record,
+    ...rest,
     credentialId: toBase64url(record.credentialId),
     userHandle: toBase64url(record.userHandle),
     publicKeyCose: toBase64url(record.publicKeyCose),
     privateKeyPkcs8: toBase64url(record.privateKeyPkcs8),
+    ...(prfSecret ? { prfSecret: toBase64url(prfSecret) } : {}),
+    ...(largeBlob ? { largeBlob: toBase64url(largeBlob) } : {}),
   };
 }
 
 export function restored(stored: StoredRecord): CredentialRecord {
+  const { prfSecret, largeBlob, ...rest } = stored;
   return {
-    ...stored,
+    ...rest,
     credentialId: fromBase64url(stored.credentialId),
     userHandle: fromBase64url(stored.userHandle),
     publicKeyCose: fromBase64url(stored.publicKeyCose),
     privateKeyPkcs8: fromBase64url(stored.privateKeyPkcs8),
+    ...(prfSecret ? { prfSecret: fromBase64url(prfSecret) } : {}),
+    ...(largeBlob ? { largeBlob: fromBase64url(largeBlob) } : {}),
   };
 }

@@ -409,6 +409,9 @@ const storedRecord = z.object({
   backupState: z.boolean(),
   createdAt: z.number(),
   lastUsedAt: z.number().nullable(),
+  prfSecret: z.string().optional(),
+  largeBlob: z.string().optional(),
+  largeBlobSupported: z.boolean().optional(),
 });
 const importedState = z.object({
   authenticators: z.record(

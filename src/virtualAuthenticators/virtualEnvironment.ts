@@ -64,6 +64,8 @@ export function virtualEnvironment(
     ui: simulatedUser(hub, authenticator),
     userVerificationAvailable: options.hasUserVerification,
     residentKeyAvailable: options.hasResidentKey,
+    supportsHmacSecret: options.hasPrf,
+    supportsLargeBlob: options.hasLargeBlob,
     backupEligible: options.defaultBackupEligibility,
     backupState: options.defaultBackupState,
     responseOverrides: { badUP: overrides.isBadUP, badUV: overrides.isBadUV, bogusSignature: overrides.isBogusSignature },

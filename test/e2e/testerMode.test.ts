@@ -106,6 +106,7 @@ describe.each(drivers)('%s', (_, launch) => {
       hasUserVerification: true,
       isUserVerified: true,
       automaticPresenceSimulation: true,
+      hasPrf: true,
     }));
     expect(authenticatorId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await driven.badge()).toBe('TEST');
@@ -147,6 +148,51 @@ describe.each(drivers)('%s', (_, launch) => {
       error: { name: 'NotAllowedError' },
     });
     await driven.testing.setUserVerified({ authenticatorId, isUserVerified: true });
+  });
+
+  it('PRF: an authenticator with hasPrf evaluates it, the same salt giving the same output; one without reports it disabled', async () => {
+    const prf = () =>
+      driven.run(async () => {
+        const b64 = (buffer: ArrayBuffer | undefined) => (buffer ? btoa(String.fromCharCode(...new Uint8Array(buffer))) : null);
+        const created = (await navigator.credentials.create({
+          publicKey: {
+            rp: { name: 'PRF' },
+            user: { id: crypto.getRandomValues(new Uint8Array(8)), name: 'prf', displayName: 'PRF' },
+            challenge: new Uint8Array(32),
+            pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+            authenticatorSelection: { residentKey: 'required' },
+            extensions: { prf: {} },
+          } as PublicKeyCredentialCreationOptions,
+        })) as PublicKeyCredential;
+        const enabled = (created.getClientExtensionResults() as { prf?: { enabled?: boolean } }).prf?.enabled ?? null;
+        if (!enabled) return { enabled, outputs: [] };
+        const evaluate = async (salt: number) => {
+          const assertion = (await navigator.credentials.get({
+            publicKey: {
+              challenge: new Uint8Array(32),
+              allowCredentials: [{ type: 'public-key', id: created.rawId }],
+              extensions: { prf: { eval: { first: new Uint8Array(32).fill(salt) } } },
+            } as PublicKeyCredentialRequestOptions,
+          })) as PublicKeyCredential;
+          return b64(
+            (assertion.getClientExtensionResults() as { prf?: { results?: { first?: ArrayBuffer } } }).prf?.results?.first,
+          );
+        };
+        return { enabled, outputs: [await evaluate(1), await evaluate(1), await evaluate(2)] };
+      }, undefined);
+    const withPrf = await prf();
+    expect(withPrf.enabled).toBe(true);
+    expect(withPrf.outputs[0]).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(withPrf.outputs[1]).toBe(withPrf.outputs[0]);
+    expect(withPrf.outputs[2]).not.toBe(withPrf.outputs[0]);
+    const { authenticatorId: without } = await driven.testing.addVirtualAuthenticator({ hasPrf: false, isUserVerified: true });
+    await driven.testing.setActiveAuthenticator({ authenticatorId: without });
+    try {
+      expect((await prf()).enabled).toBe(false);
+    } finally {
+      await driven.testing.setActiveAuthenticator({ authenticatorId });
+      await driven.testing.removeVirtualAuthenticator({ authenticatorId: without });
+    }
   });
 
   it('injected failures: a cancel and a timeout give NotAllowedError, a chosen DOMException its name; then it works again', async () => {
