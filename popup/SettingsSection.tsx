@@ -1,6 +1,39 @@
 import { ErrorNotice } from '../extension/ui/ErrorNotice';
 import type { SettingsState } from './useSettings';
 
+interface ToggleProps {
+  id: string;
+  label: string;
+  help: string;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (on: boolean) => void;
+}
+
+/** One on/off setting: a switch, its label and a line of help. */
+function SettingToggle({ id, label, help, checked, disabled, onChange }: ToggleProps) {
+  return (
+    <div class="setting">
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        data-testid={id}
+        checked={checked}
+        disabled={disabled}
+        aria-describedby={`${id}-help`}
+        onChange={(event) => onChange(event.currentTarget.checked)}
+      />
+      <div>
+        <label for={id}>{label}</label>
+        <p id={`${id}-help`} class="muted help">
+          {help}
+        </p>
+      </div>
+    </div>
+  );
+}
+
 export function SettingsSection({
   settings,
   policy,
@@ -35,44 +68,22 @@ export function SettingsSection({
           {lockManaged ? <strong data-testid="managed-auto-lock"> Set by your organisation.</strong> : null}
         </span>
       </div>
-      <div class="setting">
-        <input
-          id="tester-toggle"
-          type="checkbox"
-          role="switch"
-          data-testid="tester-toggle"
-          checked={settings?.testerAutoApprove ?? false}
-          disabled={settings === null || saving}
-          aria-describedby="tester-toggle-help"
-          onChange={(event) => void setTesterAutoApprove(event.currentTarget.checked)}
-        />
-        <div>
-          <label for="tester-toggle">Tester mode</label>
-          <p id="tester-toggle-help" class="muted help">
-            Approves every passkey request without asking. Only for automated tests: while it is on, any site can create and use
-            passkeys in Latchkey without you.
-          </p>
-        </div>
-      </div>
-      <div class="setting">
-        <input
-          id="matching-toggle"
-          type="checkbox"
-          role="switch"
-          data-testid="matching-toggle"
-          checked={settings?.onlyWithMatchingPasskey ?? false}
-          disabled={settings === null || saving}
-          aria-describedby="matching-toggle-help"
-          onChange={(event) => void setOnlyWithMatchingPasskey(event.currentTarget.checked)}
-        />
-        <div>
-          <label for="matching-toggle">Only when Latchkey has the passkey</label>
-          <p id="matching-toggle-help" class="muted help">
-            At sign-in, Latchkey steps in only if it holds a passkey the site asks for; otherwise the browser answers as if
-            Latchkey were not installed.
-          </p>
-        </div>
-      </div>
+      <SettingToggle
+        id="tester-toggle"
+        label="Tester mode"
+        help="Approves every passkey request without asking. Only for automated tests: while it is on, any site can create and use passkeys in Latchkey without you."
+        checked={settings?.testerAutoApprove ?? false}
+        disabled={settings === null || saving}
+        onChange={(on) => void setTesterAutoApprove(on)}
+      />
+      <SettingToggle
+        id="matching-toggle"
+        label="Only when Latchkey has the passkey"
+        help="At sign-in, Latchkey steps in only if it holds a passkey the site asks for; otherwise the browser answers as if Latchkey were not installed."
+        checked={settings?.onlyWithMatchingPasskey ?? false}
+        disabled={settings === null || saving}
+        onChange={(on) => void setOnlyWithMatchingPasskey(on)}
+      />
       {policy.pinRequired || policy.pinMinLength || policy.exportDisabled ? (
         <p class="muted" data-testid="managed-policy">
           Set by your organisation:
