@@ -1,5 +1,6 @@
 import { toPasskeyView } from '../src/vault/passkeyView';
 import { type ExtensionError, type ExtensionReply, type ExtensionRequest, extensionRequest } from '../src/webauthn/messages';
+import { recordStore } from './diagnostics';
 import { answerPrompt, promptView } from './promptWindows';
 import type { Services } from './services';
 import { loadSettings, saveSettings } from './settings';
@@ -46,5 +47,15 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
       return { settings: await loadSettings() };
     case 'settings.set':
       return { settings: await saveSettings(request.settings) };
+    case 'diagnostics.list': {
+      const filter = {
+        ...(request.tabId !== undefined ? { tabId: request.tabId } : {}),
+        ...(request.limit ? { limit: request.limit } : {}),
+      };
+      return { records: await (await recordStore()).list(filter) };
+    }
+    case 'diagnostics.clear':
+      await (await recordStore()).clear();
+      return { ok: true };
   }
 }

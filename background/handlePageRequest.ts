@@ -3,9 +3,14 @@ import type { ClientEnvironment } from '../src/client/clientEnvironment';
 import { createCredential } from '../src/client/createCredential';
 import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
+import type { CallerContext } from '../src/client/ceremony';
+import { decodeRequest } from '../src/diagnostics/decodeRequest';
+import type { RecordContext, RecordedOutcome } from '../src/diagnostics/record';
+import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
-import { type PageReply, pageRequest } from '../src/webauthn/messages';
+import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
+import { recorder as workerRecorder } from './diagnostics';
 import { focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
 import { loadSettings } from './settings';
@@ -23,6 +28,73 @@ function errorReply(error: unknown): PageReply {
   return { kind: 'error', name: 'UnknownError', message: `Latchkey failed unexpectedly: ${message}` };
 }
 
+function outcomeOf(reply: PageReply): RecordedOutcome {
+  switch (reply.kind) {
+    case 'credential':
+      return { status: 'success', response: reply.credential };
+    case 'done':
+      return { status: 'success' };
+    case 'fallback':
+      return { status: 'pending' };
+    case 'error':
+      return { status: 'error', name: reply.name, message: reply.message };
+  }
+}
+
+type RecordedRequest = Exclude<PageRequest, { kind: 'abort' | 'report' }>;
+
+/** What the recorder learns about the caller: from the browser (DESIGN invariant 1). */
+function recordBase(
+  sender: chrome.runtime.MessageSender,
+  key: string,
+  caller: CallerContext,
+  request: RecordedRequest,
+  answeredBy: 'latchkey' | 'browser',
+) {
+  return {
+    key,
+    requestId: request.requestId,
+    operation: request.kind,
+    startedAt: Date.now(),
+    tabId: sender.tab?.id ?? -1,
+    frameId: sender.frameId ?? -1,
+    topOrigin: caller.topOrigin,
+    origin: caller.origin,
+    sameOriginWithAncestors: caller.sameOriginWithAncestors,
+    request: decodeRequest(request),
+    answeredBy,
+  };
+}
+
+/** Waits for a recorder step, but never longer than `ms`: the log must not hold a ceremony up. */
+function atMost(step: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([step, new Promise((resolve) => setTimeout(resolve, ms))]);
+}
+
+/**
+ * The MAIN world's report of what the browser's own WebAuthn answered. A pass-through request
+ * (conditional mediation) is announced by its first report; later reports only update the
+ * record of the same tab, frame, document and request id, and only while it is pending.
+ */
+async function recordReport(
+  request: Extract<PageRequest, { kind: 'report' }>,
+  sender: chrome.runtime.MessageSender,
+  key: string,
+  recorder: Recorder,
+): Promise<void> {
+  if (request.passThrough) {
+    const caller = await callerContextOf(sender);
+    const { operation, options, mediation } = request.passThrough;
+    const asked = (
+      operation === 'create'
+        ? { kind: 'create', requestId: request.requestId, options, mediation }
+        : { kind: 'get', requestId: request.requestId, options, mediation }
+    ) as RecordedRequest;
+    await recorder.begin({ ...recordBase(sender, key, caller, asked, 'browser'), browserReason: 'pass-through' });
+  }
+  if (request.outcome.status !== 'pending') await recorder.report(key, request.outcome);
+}
+
 /**
  * One request relayed from a page. The message is validated here (DESIGN invariant 6): a
  * malformed one is answered with a TypeError and touches nothing.
@@ -31,6 +103,7 @@ export async function handlePageRequest(
   message: unknown,
   sender: chrome.runtime.MessageSender,
   services: () => Promise<Services>,
+  recorder: Recorder = workerRecorder,
 ): Promise<PageReply | undefined> {
   const parsed = pageRequest.safeParse(message);
   if (!parsed.success) {
@@ -42,14 +115,25 @@ export async function handlePageRequest(
     running.get(key)?.abort(new DOMException('The operation was aborted.', 'AbortError'));
     return undefined;
   }
+  if (request.kind === 'report') {
+    await recordReport(request, sender, key, recorder);
+    return undefined;
+  }
   if (running.has(key)) return { kind: 'error', name: 'NotAllowedError', message: 'A request with this id is already running.' };
   const controller = new AbortController();
   running.set(key, controller);
+  let begun: Promise<void> = Promise.resolve();
+  let reply: PageReply | undefined;
+  let failure: unknown;
+  let origin = sender.origin ?? 'null';
   try {
     const [caller, settings, { credentials, orphans }] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
+    origin = caller.origin;
+    begun = recorder.begin(recordBase(sender, key, caller, request, 'latchkey'));
     if (request.kind !== 'create' && request.kind !== 'get') {
       await applySignal(request, caller, credentials, orphans);
-      return { kind: 'done' };
+      reply = { kind: 'done' };
+      return reply;
     }
     const env: ClientEnvironment = {
       // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
@@ -66,12 +150,61 @@ export async function handlePageRequest(
       request.kind === 'create'
         ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
         : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
-    if (outcome.kind === 'credential') return { kind: 'credential', credential: outcome.credential };
+    if (outcome.kind === 'credential') {
+      reply = { kind: 'credential', credential: outcome.credential };
+      return reply;
+    }
+    // The browser's own WebAuthn answers now; the page reports how it ended. The record must say
+    // so before that report can arrive.
+    await atMost(
+      begun.then(() =>
+        recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
+      ),
+      1_000,
+    );
     await focusTab(sender.tab);
     return { kind: 'fallback' };
   } catch (error) {
-    return errorReply(error);
+    failure = error;
+    reply = errorReply(error);
+    return reply;
   } finally {
     running.delete(key);
+    if (reply) void finishRecord(recorder, begun, key, reply, failure, request, origin, services);
   }
+}
+
+/** Writes the outcome, with what the orphan detector knew when there was no passkey to offer. */
+async function finishRecord(
+  recorder: Recorder,
+  begun: Promise<void>,
+  key: string,
+  reply: PageReply,
+  failure: unknown,
+  request: RecordedRequest,
+  origin: string,
+  services: () => Promise<Services>,
+): Promise<void> {
+  await begun;
+  const outcome = outcomeOf(reply);
+  if (outcome.status === 'error' && failure instanceof CeremonyError) outcome.code = failure.code;
+  let context: RecordContext | undefined;
+  if (outcome.status === 'error' && outcome.code === 'no-credentials' && request.kind === 'get') {
+    try {
+      const { credentials, orphans } = await services();
+      const rpId = request.options.rpId ?? new URL(origin).hostname;
+      const records = await credentials.listByRpId(rpId);
+      const verdicts = await orphans.verdicts(records);
+      context = {
+        passkeysForRp: records.map((record) => ({
+          credentialId: record.id,
+          health: verdicts.get(record.id)?.health ?? 'ok',
+          reason: verdicts.get(record.id)?.reason ?? '',
+        })),
+      };
+    } catch {
+      // Evidence is a help, not a requirement.
+    }
+  }
+  await recorder.finish(key, outcome, context ? { context } : {});
 }

@@ -60,6 +60,41 @@ import { assertionCredential, registrationCredential } from './credentialObjects
     });
   }
 
+  /**
+   * Diagnostics: tells the worker how a ceremony the browser's own WebAuthn took ended (the worker
+   * records it; only the record of this frame's request id can change). The page gets the
+   * browser's own result, untouched; a reporting failure changes nothing for it.
+   */
+  function reported<T>(requestId: string, result: Promise<T>, passThrough?: Extract<PageRequest, { kind: 'report' }>['passThrough']): Promise<T> {
+    const report = (outcome: Extract<PageRequest, { kind: 'report' }>['outcome']) => {
+      try {
+        send({ request: { kind: 'report', requestId, outcome, ...(passThrough ? { passThrough } : {}) } satisfies PageRequest });
+      } catch {
+        // Nothing the page should notice.
+      }
+      passThrough = undefined;
+    };
+    if (passThrough) report({ status: 'pending' });
+    result.then(
+      (credential) => {
+        let response: unknown;
+        try {
+          response = (credential as { toJSON?: () => unknown } | null)?.toJSON?.();
+        } catch {
+          response = undefined;
+        }
+        report(response ? { status: 'success', response: response as never } : { status: 'success' });
+      },
+      (error: unknown) =>
+        report({
+          status: 'error',
+          name: error instanceof Error || error instanceof DOMException ? error.name : 'Error',
+          message: error instanceof Error || error instanceof DOMException ? String(error.message).slice(0, 2_000) : String(error).slice(0, 2_000),
+        }),
+    );
+    return result;
+  }
+
   /** Resolves once this document has focus again, or after FOCUS_WAIT_MS (the browser then decides). */
   function focusReturned(): Promise<void> {
     if (document.hasFocus()) return Promise.resolve();
@@ -116,7 +151,7 @@ import { assertionCredential, registrationCredential } from './credentialObjects
         // refuse WebAuthn to a document without focus, and the focus was in Latchkey's window until
         // a moment ago: the worker gives it back to this tab, and the request waits for it.
         await focusReturned();
-        return native.call(container, options as CredentialCreationOptions);
+        return reported(request.requestId, native.call(container, options as CredentialCreationOptions));
       case 'error':
         throw errorFor(reply);
       case 'done':
@@ -191,7 +226,16 @@ import { assertionCredential, registrationCredential } from './credentialObjects
     get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
       if (!isOurs(this, options)) return nativeGet.call(this, options);
       // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
-      if ((options as Options).mediation === 'conditional') return nativeGet.call(this, options);
+      if ((options as Options).mediation === 'conditional') {
+        let passThrough: Extract<PageRequest, { kind: 'report' }>['passThrough'];
+        try {
+          passThrough = { operation: 'get', options: requestOptionsToJSON((options as Options).publicKey), mediation: 'conditional' };
+        } catch {
+          // Malformed: the browser says so itself.
+          return nativeGet.call(this, options);
+        }
+        return reported(randomUUID(), nativeGet.call(this, options), passThrough);
+      }
       return ceremony('get', this, options, nativeGet as typeof nativeCreate);
     },
   };
