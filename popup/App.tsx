@@ -31,6 +31,16 @@ export function App() {
             {passkeys.length} {passkeys.length === 1 ? 'passkey' : 'passkeys'}
           </span>
         ) : null}
+        <a
+          class="diagnostics-link"
+          href="../extension/diagnostics/index.html"
+          target="_blank"
+          rel="noopener"
+          data-testid="diagnostics-link"
+          title="Every passkey request sites made, decoded and explained"
+        >
+          Diagnostics
+        </a>
       </header>
 
       {testerOn ? (
