@@ -60,7 +60,7 @@ function inferCode(record: CeremonyRecord, name: string): FailureCode {
 function evidenceFor(code: FailureCode, record: CeremonyRecord, message: string): string[] {
   const { request } = record;
   const evidence: string[] = [];
-  const rpId = request.rpId ?? `${hostOf(record.origin)} (no rpId given: the origin\u2019s host)`;
+  const rpId = request.rpId ?? hostOf(record.origin);
   switch (code) {
     case 'rp-id-mismatch':
     case 'related-origins':
