@@ -386,12 +386,13 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     });
   }
 
-  it('a page cannot rewrite Latchkey\u2019s own record with a forged report', async () => {
+  it('a report a page posts on the window changes no record', async () => {
     const page = await openPage();
     expect(await settle(page, createScript(`rp: { id: 'forged.example', name: 'Forged' },`))).toBe('SecurityError');
     const record = await recorded(failedWith((candidate) => candidate.request.rpId === 'forged.example', 'SecurityError'));
-    // Whatever the page sends on the window cannot reach the private port; and the worker refuses
-    // a report for a record Latchkey answered. The record stays as it was.
+    // The bridge relays only what arrives on the MAIN world's private port, so a report the page
+    // posts on the window goes nowhere. (That the worker refuses a report for a record Latchkey
+    // answered itself, or of another frame, is checked in src/diagnostics/recorder.test.ts.)
     await page.evaluate((requestId) => {
       window.postMessage(
         { channel: 'latchkey/page', request: { kind: 'report', requestId, outcome: { status: 'success' } } },
