@@ -17,6 +17,8 @@ import { loadSettings } from './settings';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
+/** Diagnostics reports being written, by the same key, so that they are applied in order. */
+const reporting = new Map<string, Promise<void>>();
 
 function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
   return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}/${requestId}`;
@@ -116,7 +118,13 @@ export async function handlePageRequest(
     return undefined;
   }
   if (request.kind === 'report') {
-    await recordReport(request, sender, key, recorder);
+    // A pass-through request's first report creates the record; its next one may follow at once.
+    // Runtime messages are handled concurrently, so the reports of one request wait for each other.
+    const previous = reporting.get(key) ?? Promise.resolve();
+    const current = previous.then(() => recordReport(request, sender, key, recorder)).catch(() => undefined);
+    reporting.set(key, current);
+    await current;
+    if (reporting.get(key) === current) reporting.delete(key);
     return undefined;
   }
   if (running.has(key)) return { kind: 'error', name: 'NotAllowedError', message: 'A request with this id is already running.' };

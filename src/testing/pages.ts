@@ -67,3 +67,38 @@ export async function storedPasskeys(latchkey: LatchkeyBrowser): Promise<Passkey
   if (!reply?.passkeys) throw new Error(`passkeys.list failed: ${JSON.stringify(reply)}`);
   return reply.passkeys;
 }
+
+/** A ceremony started in a page that waits until the test aborts it (a hand-over, an autofill request). */
+export interface AbortableCeremony {
+  /** 'ok' or the error's name, once it has settled. */
+  settled(): Promise<string>;
+  abort(): Promise<void>;
+}
+
+let abortableCount = 0;
+
+/**
+ * Starts `call` in the page — an expression of `signal` (an AbortSignal), such as
+ * `navigator.credentials.get({ publicKey: …, mediation: 'conditional', signal })` — without waiting for it.
+ */
+export async function startAbortable(page: Page, call: string): Promise<AbortableCeremony> {
+  const slot = `__latchkeyAbortable${++abortableCount}`;
+  await page.evaluate(`(() => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const state = { settled: '', controller };
+    window[${JSON.stringify(slot)}] = state;
+    Promise.resolve()
+      .then(() => ${call})
+      .then(() => (state.settled = 'ok'), (error) => (state.settled = error.name));
+  })()`);
+  return {
+    async settled() {
+      await page.waitForFunction(`window[${JSON.stringify(slot)}].settled !== ''`);
+      return (await page.evaluate(`window[${JSON.stringify(slot)}].settled`)) as string;
+    },
+    async abort() {
+      await page.evaluate(`window[${JSON.stringify(slot)}].controller.abort()`);
+    },
+  };
+}

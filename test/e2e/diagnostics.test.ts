@@ -17,7 +17,7 @@ import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createD
 import { explain } from '../../src/diagnostics/explain';
 import type { CeremonyRecord } from '../../src/diagnostics/record';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { answerPrompt, openDemo, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
+import { answerPrompt, openDemo, startAbortable, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
 import { FAILURES, type FailureCode } from '../../src/webauthn/errors';
 
 describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
@@ -251,36 +251,24 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
 
   it('a conditional (autofill) request goes to the browser and is recorded as pending, then with its end', async () => {
     const page = await openPage();
-    await page.evaluate(() => {
-      const controller = new AbortController();
-      const state = { settled: '', abort: () => controller.abort() };
-      (window as unknown as { conditional: typeof state }).conditional = state;
-      navigator.credentials
-        .get({
-          publicKey: { challenge: new Uint8Array(32), rpId: 'localhost' },
-          mediation: 'conditional',
-          signal: controller.signal,
-        } as CredentialRequestOptions)
-        .then(
-          () => (state.settled = 'ok'),
-          (error: Error) => (state.settled = error.name),
-        );
-    });
+    const conditional = await startAbortable(
+      page,
+      `navigator.credentials.get({ publicKey: { challenge: new Uint8Array(32), rpId: 'localhost' }, mediation: 'conditional', signal })`,
+    );
     const pending = await recorded(
       (candidate) => candidate.request.mediation === 'conditional' && candidate.outcome.status === 'pending',
     );
     expect(pending).toMatchObject({ answeredBy: 'browser', browserReason: 'pass-through', origin: rp.origin });
     expectExplained(pending, 'conditional-pending', /"conditional"/);
-    await page.evaluate(() => (window as unknown as { conditional: { abort(): void } }).conditional.abort());
-    await page.waitForFunction(() => (window as unknown as { conditional: { settled: string } }).conditional.settled !== '');
+    await conditional.abort();
+    expect(await conditional.settled()).toBe('AbortError');
     const ended = await recorded((candidate) => candidate.key === pending.key && candidate.outcome.status === 'error');
     expect(ended.outcome).toMatchObject({ status: 'error', name: 'AbortError' });
     // Another one stays pending, as autofill requests do, for the diagnostics page to show.
-    await page.evaluate(() => {
-      void navigator.credentials
-        .get({ publicKey: { challenge: new Uint8Array(32) }, mediation: 'conditional' } as CredentialRequestOptions)
-        .catch(() => undefined);
-    });
+    await startAbortable(
+      page,
+      `navigator.credentials.get({ publicKey: { challenge: new Uint8Array(32) }, mediation: 'conditional', signal })`,
+    );
     await recorded(
       (candidate) =>
         candidate.request.mediation === 'conditional' && candidate.outcome.status === 'pending' && candidate.key !== pending.key,
@@ -354,31 +342,22 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     it('a ceremony handed to Firefox\u2019s own WebAuthn is recorded as the browser\u2019s, with how it ended (aborted: no virtual authenticator)', async () => {
       await latchkey.setTesterMode(false);
       const page = await openPage();
-      await page.evaluate(() => {
-        const controller = new AbortController();
-        const state = { settled: '', abort: () => controller.abort() };
-        (window as unknown as { handOver: typeof state }).handOver = state;
-        navigator.credentials
-          .create({
-            publicKey: {
-              rp: { name: 'Hand-over' },
-              user: { id: new Uint8Array([5]), name: 'handover', displayName: 'Hand Over' },
-              challenge: new Uint8Array(32),
-              pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
-            },
-            signal: controller.signal,
-          })
-          .then(
-            () => (state.settled = 'ok'),
-            (error: Error) => (state.settled = error.name),
-          );
-      });
+      const handOver = await startAbortable(
+        page,
+        `navigator.credentials.create({ publicKey: {
+          rp: { name: 'Hand-over' },
+          user: { id: new Uint8Array([5]), name: 'handover', displayName: 'Hand Over' },
+          challenge: new Uint8Array(32),
+          pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        }, signal })`,
+      );
       await answerPrompt(await waitForPrompt(latchkey), '[data-testid="use-another"]');
       const handedOver = await recorded(
         (candidate) => candidate.request.userName === 'handover' && candidate.answeredBy === 'browser',
       );
       expect(handedOver).toMatchObject({ browserReason: 'user-chose-another-device', outcome: { status: 'pending' } });
-      await page.evaluate(() => (window as unknown as { handOver: { abort(): void } }).handOver.abort());
+      await handOver.abort();
+      expect(await handOver.settled()).toBe('AbortError');
       const ended = await recorded((candidate) => candidate.key === handedOver.key && candidate.outcome.status === 'error');
       expect(ended.outcome).toMatchObject({ name: 'AbortError' });
       await latchkey.setTesterMode(true);
