@@ -43,6 +43,12 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
     case 'prompt.answer':
       if (!answerPrompt(request.promptId, request.decision)) return { error: 'This request is no longer waiting.' };
       return { ok: true };
+    case 'tester.command': {
+      const { virtual } = await services();
+      // Adding or loading virtual authenticators switches tester mode on, and so shows its badge.
+      if (request.command === 'addVirtualAuthenticator' || request.command === 'importState') await saveSettings({ testerAutoApprove: true });
+      return { result: await virtual.command(request.command, request.params) };
+    }
     case 'settings.get':
       return { settings: await loadSettings() };
     case 'settings.set':

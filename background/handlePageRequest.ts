@@ -11,6 +11,7 @@ import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
 import { recorder as workerRecorder } from './diagnostics';
+import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
 import { focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
 import { loadSettings } from './settings';
@@ -20,9 +21,19 @@ const running = new Map<string, AbortController>();
 /** Diagnostics reports being written, by the same key, so that they are applied in order. */
 const reporting = new Map<string, Promise<void>>();
 
-function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
-  return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}/${requestId}`;
+function frameOf(sender: chrome.runtime.MessageSender): string {
+  return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}`;
 }
+
+function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
+  return `${frameOf(sender)}/${requestId}`;
+}
+
+/**
+ * Frames with a ceremony waiting for the person. Like Chromium ("A request is already
+ * pending"), a frame gets one at a time, so a page cannot flood the screen with prompt windows.
+ */
+const promptingFrames = new Set<string>();
 
 function errorReply(error: unknown): PageReply {
   if (error instanceof CeremonyError) return { kind: 'error', name: error.name, message: error.message };
@@ -135,7 +146,11 @@ export async function handlePageRequest(
   let failure: unknown;
   let origin = sender.origin ?? 'null';
   try {
-    const [caller, settings, { credentials, orphans }] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
+    const [caller, settings, { credentials, orphans, virtual }] = await Promise.all([
+      callerContextOf(sender),
+      loadSettings(),
+      services(),
+    ]);
     origin = caller.origin;
     begun = recorder.begin(recordBase(sender, key, caller, request, 'latchkey'));
     if (request.kind !== 'create' && request.kind !== 'get') {
@@ -143,33 +158,70 @@ export async function handlePageRequest(
       reply = { kind: 'done' };
       return reply;
     }
-    const env: ClientEnvironment = {
-      // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
-      store: orphans.hidingOrphans(credentials),
-      orphans,
-      ui: promptUserInterface(caller, settings.testerAutoApprove, orphans),
-      randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    const base = {
+      randomBytes: (length: number) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,
-      // No PIN or biometric yet (the vault issue adds one): never claim UV.
-      userVerificationAvailable: false,
     };
-    const outcome =
-      request.kind === 'create'
-        ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
-        : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
-    if (outcome.kind === 'credential') {
-      reply = { kind: 'credential', credential: outcome.credential };
+    // Tester mode with a virtual authenticator for this origin: it answers, with its own credentials.
+    const authenticator = settings.testerAutoApprove ? await virtual.select(caller.origin) : null;
+    const frame = frameOf(sender);
+    const prompts = !settings.testerAutoApprove;
+    if (prompts && promptingFrames.has(frame)) {
+      // Chromium's own words for the page; the catalogue's code for the log.
+      failure = new CeremonyError('request-pending');
+      reply = { kind: 'error', name: 'NotAllowedError', message: 'A request is already pending.' };
       return reply;
     }
-    // The browser's own WebAuthn answers now; the page reports how it ended. The record must say
-    // so before that report can arrive.
-    await atMost(
-      begun.then(() =>
-        recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
-      ),
-      1_000,
-    );
+    if (prompts) promptingFrames.add(frame);
+    const env: ClientEnvironment = authenticator
+      ? virtualEnvironment(virtual, authenticator, base)
+      : {
+          ...base,
+          // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
+          store: orphans.hidingOrphans(credentials),
+          orphans,
+          ui: promptUserInterface(caller, settings.testerAutoApprove, orphans),
+          // No PIN or biometric yet (the vault issue adds one): never claim UV.
+          userVerificationAvailable: false,
+        };
+    // The testing API's ceremony log, for ceremonies a virtual authenticator answered.
+    const logCeremony = (outcome: string, credentialId?: string) =>
+      authenticator
+        ? virtual
+            .recordCeremony(authenticator.authenticatorId, {
+              operation: request.kind,
+              origin: caller.origin,
+              outcome,
+              ...(credentialId ? { credentialId } : {}),
+            })
+            .catch(() => undefined)
+        : undefined;
+    try {
+      const outcome =
+        request.kind === 'create'
+          ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
+          : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
+      if (outcome.kind === 'credential') {
+        await logCeremony('ok', outcome.credential.id);
+        reply = { kind: 'credential', credential: outcome.credential };
+        return reply;
+      }
+      await logCeremony('handed to the browser');
+      // The browser's own WebAuthn answers now; the page reports how it ended. The record must say
+      // so before that report can arrive.
+      await atMost(
+        begun.then(() =>
+          recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
+        ),
+        1_000,
+      );
+    } catch (error) {
+      await logCeremony(error instanceof Error ? error.name : 'Error');
+      throw error;
+    } finally {
+      if (prompts) promptingFrames.delete(frame);
+    }
     await focusTab(sender.tab);
     return { kind: 'fallback' };
   } catch (error) {

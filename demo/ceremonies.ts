@@ -15,7 +15,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { DemoState } from './demoState';
-import type { Session, UserVerification } from './sessions';
+import { rememberPending, type Session, takePending, type UserVerification } from './sessions';
 
 export class DemoHttpError extends Error {
   constructor(
@@ -59,8 +59,15 @@ export async function registrationOptions(
   const userVerification = oneOf(flags.userVerification, 'userVerification', USER_VERIFICATION) ?? 'preferred';
   const residentKey = oneOf(flags.residentKey, 'residentKey', ['required', 'preferred', 'discouraged'] as const) ?? 'required';
   const attestationType = oneOf(flags.attestation, 'attestation', ['none', 'direct', 'enterprise'] as const) ?? 'none';
-  const authenticatorAttachment = oneOf(flags.authenticatorAttachment, 'authenticatorAttachment', ['platform', 'cross-platform'] as const);
-  const preferredAuthenticatorType = oneOf(flags.preferredAuthenticatorType, 'preferredAuthenticatorType', ['securityKey', 'localDevice', 'remoteDevice'] as const);
+  const authenticatorAttachment = oneOf(flags.authenticatorAttachment, 'authenticatorAttachment', [
+    'platform',
+    'cross-platform',
+  ] as const);
+  const preferredAuthenticatorType = oneOf(flags.preferredAuthenticatorType, 'preferredAuthenticatorType', [
+    'securityKey',
+    'localDevice',
+    'remoteDevice',
+  ] as const);
   const supportedAlgorithmIDs = algorithms(flags.algorithms) ?? [...DEFAULT_ALGORITHMS];
   const timeout = optionalTimeout(flags.timeout) ?? DEFAULT_TIMEOUT_MS;
   const userId = existing?.id ?? randomBytes(16).toString('base64url');
@@ -83,7 +90,7 @@ export async function registrationOptions(
     ...(preferredAuthenticatorType ? { preferredAuthenticatorType } : {}),
   });
 
-  session.registration = {
+  rememberPending(session.registrations, {
     challenge: options.challenge,
     username,
     displayName,
@@ -91,7 +98,7 @@ export async function registrationOptions(
     userVerification,
     supportedAlgorithmIDs,
     expiresAt: rp.now() + CHALLENGE_LIFETIME_MS,
-  };
+  });
   return options;
 }
 
@@ -101,16 +108,14 @@ export interface RegistrationResult {
   username: string;
 }
 
-export async function verifyRegistration(
-  rp: RelyingPartyContext,
-  session: Session,
-  body: unknown,
-): Promise<RegistrationResult> {
+export async function verifyRegistration(rp: RelyingPartyContext, session: Session, body: unknown): Promise<RegistrationResult> {
   // Taken out before verifying: a challenge answers one response only.
-  const pending = session.registration;
-  session.registration = null;
+  const pending = takePending(session.registrations, body);
   if (!pending) {
-    throw new DemoHttpError(400, 'No registration challenge in this session (missing, or already used): request /api/register/options first');
+    throw new DemoHttpError(
+      400,
+      'No registration challenge in this session (missing, or already used): request /api/register/options first',
+    );
   }
   if (rp.now() > pending.expiresAt) throw new DemoHttpError(400, 'The registration challenge has expired');
   const response = credentialJSON(body) as unknown as RegistrationResponseJSON;
@@ -136,7 +141,12 @@ export async function verifyRegistration(
   }
   let user = rp.state.user(pending.username);
   if (!user) {
-    user = rp.state.addUser({ id: pending.userId, username: pending.username, displayName: pending.displayName, createdAt: rp.now() });
+    user = rp.state.addUser({
+      id: pending.userId,
+      username: pending.username,
+      displayName: pending.displayName,
+      createdAt: rp.now(),
+    });
   } else if (user.id !== pending.userId) {
     // Another session created the account while this ceremony ran; the new
     // credential carries a user handle the account does not have.
@@ -167,9 +177,10 @@ export async function authenticationOptions(
   session: Session,
   flags: Flags,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  const username = flags.username === undefined || flags.username === null || flags.username === ''
-    ? undefined
-    : requireUsername(flags.username);
+  const username =
+    flags.username === undefined || flags.username === null || flags.username === ''
+      ? undefined
+      : requireUsername(flags.username);
   const userVerification = oneOf(flags.userVerification, 'userVerification', USER_VERIFICATION) ?? 'preferred';
   const timeout = optionalTimeout(flags.timeout) ?? DEFAULT_TIMEOUT_MS;
 
@@ -183,12 +194,12 @@ export async function authenticationOptions(
   }
 
   const options = await generateAuthenticationOptions({ rpID: rp.rpId, allowCredentials, userVerification, timeout });
-  session.authentication = {
+  rememberPending(session.authentications, {
     challenge: options.challenge,
     ...(username !== undefined ? { username } : {}),
     userVerification,
     expiresAt: rp.now() + CHALLENGE_LIFETIME_MS,
-  };
+  });
   return options;
 }
 
@@ -205,10 +216,12 @@ export async function verifyAuthentication(
   session: Session,
   body: unknown,
 ): Promise<AuthenticationResult> {
-  const pending = session.authentication;
-  session.authentication = null;
+  const pending = takePending(session.authentications, body);
   if (!pending) {
-    throw new DemoHttpError(400, 'No authentication challenge in this session (missing, or already used): request /api/login/options first');
+    throw new DemoHttpError(
+      400,
+      'No authentication challenge in this session (missing, or already used): request /api/login/options first',
+    );
   }
   if (rp.now() > pending.expiresAt) throw new DemoHttpError(400, 'The authentication challenge has expired');
   const response = credentialJSON(body) as unknown as AuthenticationResponseJSON;
@@ -297,7 +310,8 @@ function algorithms(value: unknown): number[] | undefined {
 function optionalTimeout(value: unknown): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0) throw new DemoHttpError(400, 'timeout must be a positive integer (ms)');
+  if (typeof n !== 'number' || !Number.isInteger(n) || n <= 0)
+    throw new DemoHttpError(400, 'timeout must be a positive integer (ms)');
   return n;
 }
 

@@ -100,7 +100,11 @@ describe('registration options', () => {
     expect(json.challenge).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     expect(json.pubKeyCredParams.map((p: { alg: number }) => p.alg)).toEqual([-7, -8, -257]);
     expect(json.attestation).toBe('none');
-    expect(json.authenticatorSelection).toMatchObject({ residentKey: 'required', requireResidentKey: true, userVerification: 'preferred' });
+    expect(json.authenticatorSelection).toMatchObject({
+      residentKey: 'required',
+      requireResidentKey: true,
+      userVerification: 'preferred',
+    });
     expect(json.excludeCredentials).toEqual([]);
   });
 
@@ -113,7 +117,11 @@ describe('registration options', () => {
       attestation: 'direct',
       algorithms: [-7],
     });
-    expect(fromBody.json.authenticatorSelection).toMatchObject({ userVerification: 'required', residentKey: 'discouraged', requireResidentKey: false });
+    expect(fromBody.json.authenticatorSelection).toMatchObject({
+      userVerification: 'required',
+      residentKey: 'discouraged',
+      requireResidentKey: false,
+    });
     expect(fromBody.json.attestation).toBe('direct');
     expect(fromBody.json.pubKeyCredParams).toEqual([{ alg: -7, type: 'public-key' }]);
     const fromQuery = await client.post('/api/register/options?userVerification=discouraged', { username: 'alice' });
@@ -142,7 +150,14 @@ describe('registration', () => {
     const client = new Client();
     const passkey = await client.register('alice');
     const [stored] = rp.state.credentialsOf('alice');
-    expect(stored).toMatchObject({ id: passkey.id, username: 'alice', counter: 0, fmt: 'none', userVerified: true, transports: ['internal'] });
+    expect(stored).toMatchObject({
+      id: passkey.id,
+      username: 'alice',
+      counter: 0,
+      fmt: 'none',
+      userVerified: true,
+      transports: ['internal'],
+    });
     expect(rp.state.user('alice')?.id).toBe(passkey.userHandle!.toString('base64url'));
     expect((await client.call('GET', '/api/me')).json.user).toMatchObject({ username: 'alice' });
   });
@@ -168,11 +183,23 @@ describe('registration', () => {
     expect(answer.json.error).toMatch(/No registration challenge/);
   });
 
-  it('rejects a response to an older challenge', async () => {
+  it('keeps several pending challenges per session (several tabs), each good for one response', async () => {
     const client = new Client();
-    const old = await client.post('/api/register/options', { username: 'alice' });
-    await client.post('/api/register/options', { username: 'alice' });
-    const answer = await client.post('/api/register/verify', new FakePasskey({ origin: rp.origin }).create(old.json));
+    const first = await client.post('/api/register/options', { username: 'alice' });
+    const second = await client.post('/api/register/options', { username: 'bob' });
+    expect((await client.post('/api/register/verify', new FakePasskey({ origin: rp.origin }).create(second.json))).status).toBe(
+      200,
+    );
+    const firstResponse = new FakePasskey({ origin: rp.origin }).create(first.json);
+    expect((await client.post('/api/register/verify', firstResponse)).status).toBe(200);
+    const again = await client.post('/api/register/verify', firstResponse);
+    expect(again.status).toBe(400);
+    expect(again.json.error).toMatch(/challenge/i);
+  });
+
+  it('rejects a response to a challenge this session was never given', async () => {
+    const other = await new Client().post('/api/register/options', { username: 'carol' });
+    const answer = await new Client().post('/api/register/verify', new FakePasskey({ origin: rp.origin }).create(other.json));
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatch(/challenge/i);
   });
@@ -180,7 +207,10 @@ describe('registration', () => {
   it('rejects another origin', async () => {
     const client = new Client();
     const options = await client.post('/api/register/options', { username: 'alice' });
-    const answer = await client.post('/api/register/verify', new FakePasskey({ origin: 'http://evil.localhost:1' }).create(options.json));
+    const answer = await client.post(
+      '/api/register/verify',
+      new FakePasskey({ origin: 'http://evil.localhost:1' }).create(options.json),
+    );
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatch(/origin/i);
   });
@@ -197,12 +227,14 @@ describe('registration', () => {
   it('sets an HttpOnly SameSite=Lax session cookie named for the port', async () => {
     const client = new Client();
     await client.post('/api/register/options', { username: 'alice' });
-    expect(client.lastSetCookie).toMatch(new RegExp(`^latchkey_demo_sid_${rp.port}=[A-Za-z0-9_-]+; Path=/; HttpOnly; SameSite=Lax$`));
+    expect(client.lastSetCookie).toMatch(
+      new RegExp(`^latchkey_demo_sid_${rp.port}=[A-Za-z0-9_-]+; Path=/; HttpOnly; SameSite=Lax$`),
+    );
   });
 });
 
 describe('authentication options', () => {
-  it('username-first: allowCredentials are the user\'s credentials', async () => {
+  it("username-first: allowCredentials are the user's credentials", async () => {
     const client = new Client();
     const one = await client.register('alice');
     const two = await client.register('alice');
@@ -324,7 +356,10 @@ describe('credential test hooks', () => {
     expect(typeof list.json.credentials[0].publicKey).toBe('string');
 
     const path = `/api/users/alice/credentials/${encodeURIComponent(passkey.id)}`;
-    expect(await client.call('DELETE', path)).toEqual({ status: 200, json: { deleted: true, username: 'alice', credentialId: passkey.id } });
+    expect(await client.call('DELETE', path)).toEqual({
+      status: 200,
+      json: { deleted: true, username: 'alice', credentialId: passkey.id },
+    });
     expect((await client.call('DELETE', path)).status).toBe(404);
     expect((await client.call('GET', '/api/users/alice/credentials')).json.credentials).toEqual([]);
     expect((await client.call('GET', '/api/users/nobody/credentials')).status).toBe(404);

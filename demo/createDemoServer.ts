@@ -18,7 +18,16 @@ import {
   type RelyingPartyContext,
 } from './ceremonies';
 import { DemoState, type DemoCredential } from './demoState';
-import { blankPage, frameChildPage, frameHostPage, homePage, loginPage, notFoundPage, registerPage, type PageContext } from './pages';
+import {
+  blankPage,
+  frameChildPage,
+  frameHostPage,
+  homePage,
+  loginPage,
+  notFoundPage,
+  registerPage,
+  type PageContext,
+} from './pages';
 import { SessionStore, type Session } from './sessions';
 
 export { DemoState } from './demoState';
@@ -29,8 +38,14 @@ export interface DemoRelyingPartyOptions {
   port?: number;
   /** `rp.name` in registration options. Default "Latchkey Demo". */
   rpName?: string;
-  /** Interface to listen on. Default 127.0.0.1. The origin stays http://localhost:<port>. */
+  /** Interface to listen on. Default 127.0.0.1. The origin stays http://<rpId>:<port>. */
   host?: string;
+  /**
+   * The site's rpId, and the host of its origin: 'localhost' (default) or a name under it
+   * such as 'shop.localhost' — browsers resolve every *.localhost name to the loopback
+   * address, so several sites can run on one machine.
+   */
+  rpId?: string;
 }
 
 export interface DemoRelyingParty {
@@ -46,7 +61,6 @@ export interface DemoRelyingParty {
   close(): Promise<void>;
 }
 
-const RP_ID = 'localhost';
 const MAX_BODY_BYTES = 1 << 20;
 
 export async function startDemoRelyingParty(options: DemoRelyingPartyOptions = {}): Promise<DemoRelyingParty> {
@@ -72,21 +86,19 @@ export async function startDemoRelyingParty(options: DemoRelyingPartyOptions = {
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const origin = `http://${RP_ID}:${port}`;
+  const rpId = options.rpId ?? 'localhost';
+  if (rpId !== 'localhost' && !rpId.endsWith('.localhost'))
+    throw new Error(`rpId must be localhost or a name under it, not ${rpId}`);
+  const origin = `http://${rpId}:${port}`;
   const sessions = new SessionStore(port);
-  app = new App(
-    { state, rpId: RP_ID, rpName, origin, now: () => Date.now() },
-    sessions,
-    { rpName, port },
-    pageScript,
-  );
+  app = new App({ state, rpId, rpName, origin, now: () => Date.now() }, sessions, { rpName, port }, pageScript);
 
   let closing: Promise<void> | undefined;
   return {
     url: `${origin}/`,
     origin,
     port,
-    rpId: RP_ID,
+    rpId,
     state,
     reset() {
       state.clear();
@@ -129,20 +141,38 @@ class App {
     }
 
     if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'text/plain', 'Method not allowed\n');
+    // The login pages open the session, so that ceremonies a page starts together share it.
+    if (path === '/' || path === '/register' || path === '/login') this.sessions.for(req, res);
     switch (path) {
-      case '/': return sendHTML(res, 200, homePage(this.page));
-      case '/register': return sendHTML(res, 200, registerPage(this.page));
-      case '/login': return sendHTML(res, 200, loginPage(this.page));
-      case '/frame-host': return sendHTML(res, 200, frameHostPage(this.page, url.searchParams));
-      case '/frame-child': return sendHTML(res, 200, frameChildPage(this.page));
-      case '/blank': return sendHTML(res, 200, blankPage());
-      case '/demo.js': return sendText(res, 200, 'text/javascript; charset=utf-8', this.pageScript);
-      case '/favicon.ico': res.writeHead(204).end(); return;
-      default: return sendHTML(res, 404, notFoundPage(this.page, path));
+      case '/':
+        return sendHTML(res, 200, homePage(this.page));
+      case '/register':
+        return sendHTML(res, 200, registerPage(this.page));
+      case '/login':
+        return sendHTML(res, 200, loginPage(this.page));
+      case '/frame-host':
+        return sendHTML(res, 200, frameHostPage(this.page, url.searchParams));
+      case '/frame-child':
+        return sendHTML(res, 200, frameChildPage(this.page));
+      case '/blank':
+        return sendHTML(res, 200, blankPage());
+      case '/demo.js':
+        return sendText(res, 200, 'text/javascript; charset=utf-8', this.pageScript);
+      case '/favicon.ico':
+        res.writeHead(204).end();
+        return;
+      default:
+        return sendHTML(res, 404, notFoundPage(this.page, path));
     }
   }
 
-  private async api(req: IncomingMessage, res: ServerResponse, method: string, path: string, query: URLSearchParams): Promise<void> {
+  private async api(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    query: URLSearchParams,
+  ): Promise<void> {
     const route = `${method} ${path}`;
     switch (route) {
       case 'POST /api/register/options':
@@ -150,21 +180,27 @@ class App {
       case 'POST /api/register/verify':
         return sendJSON(res, 200, await verifyRegistration(this.rp, this.session(req, res), await readJSON(req)));
       case 'POST /api/login/options':
-        return sendJSON(res, 200, await authenticationOptions(this.rp, this.session(req, res), flags(await readJSON(req), query)));
+        return sendJSON(
+          res,
+          200,
+          await authenticationOptions(this.rp, this.session(req, res), flags(await readJSON(req), query)),
+        );
       case 'POST /api/login/verify':
         return sendJSON(res, 200, await verifyAuthentication(this.rp, this.session(req, res), await readJSON(req)));
       case 'POST /api/logout': {
         await readJSON(req);
         const session = this.session(req, res);
         session.username = null;
-        session.registration = null;
-        session.authentication = null;
+        session.registrations.clear();
+        session.authentications.clear();
         return sendJSON(res, 200, { ok: true });
       }
       case 'GET /api/me': {
         const username = this.session(req, res).username;
         const user = username === null ? undefined : this.rp.state.user(username);
-        return sendJSON(res, 200, { user: user ? { username: user.username, displayName: user.displayName, id: user.id } : null });
+        return sendJSON(res, 200, {
+          user: user ? { username: user.username, displayName: user.displayName, id: user.id } : null,
+        });
       }
     }
 
@@ -196,7 +232,14 @@ class App {
       throw new DemoHttpError(405, `${method} is not allowed on ${path}`);
     }
 
-    const known = ['/api/register/options', '/api/register/verify', '/api/login/options', '/api/login/verify', '/api/logout', '/api/me'];
+    const known = [
+      '/api/register/options',
+      '/api/register/verify',
+      '/api/login/options',
+      '/api/login/verify',
+      '/api/logout',
+      '/api/me',
+    ];
     if (known.includes(path)) throw new DemoHttpError(405, `${method} is not allowed on ${path}`);
     throw new DemoHttpError(404, `No API at ${path}`);
   }

@@ -46,7 +46,10 @@ ${options.script === false ? '' : '<script src="/demo.js"></script>\n'}</body>
 const STATUS = '<p id="status" role="status" aria-live="polite"></p>';
 
 export function homePage(ctx: PageContext): string {
-  return layout(ctx, ctx.rpName, `
+  return layout(
+    ctx,
+    ctx.rpName,
+    `
 <p>A login site for trying passkeys. Relying party id <code>localhost</code>.</p>
 <ul>
   <li><a id="register-link" href="/register">Create an account with a passkey</a></li>
@@ -56,11 +59,15 @@ export function homePage(ctx: PageContext): string {
   <p id="me">Not signed in</p>
   <button id="logout-button" type="button" hidden>Sign out</button>
 </div>
-${STATUS}`);
+${STATUS}`,
+  );
 }
 
 export function registerPage(ctx: PageContext): string {
-  return layout(ctx, 'Register', `
+  return layout(
+    ctx,
+    'Register',
+    `
 <form id="register-form">
   <label for="username">Username
     <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false">
@@ -98,11 +105,15 @@ export function registerPage(ctx: PageContext): string {
     </select>
   </label>
 </details>
-${STATUS}`);
+${STATUS}`,
+  );
 }
 
 export function loginPage(ctx: PageContext): string {
-  return layout(ctx, 'Sign in', `
+  return layout(
+    ctx,
+    'Sign in',
+    `
 <form id="login-form">
   <label for="username">Username
     <input id="username" name="username" autocomplete="username webauthn" autocapitalize="none" spellcheck="false">
@@ -112,7 +123,8 @@ export function loginPage(ctx: PageContext): string {
 <div class="row">
   <button id="passkey-login-button" type="button">Sign in with a passkey</button>
 </div>
-${STATUS}`);
+${STATUS}`,
+  );
 }
 
 /**
@@ -140,10 +152,15 @@ export function frameHostPage(ctx: PageContext, query: URLSearchParams): string 
   const allow = query.get('allow') === '1';
   const src = cross ? `http://127.0.0.1:${ctx.port}/frame-child` : '/frame-child';
   const allowAttr = allow ? ' allow="publickey-credentials-get; publickey-credentials-create"' : '';
-  return layout(ctx, 'Frame host', `
+  return layout(
+    ctx,
+    'Frame host',
+    `
 <p>The iframe below loads <code>${escapeHtml(src)}</code>.</p>
 <iframe id="child-frame" name="child" title="Child frame" src="${escapeHtml(src)}"${allowAttr}></iframe>
-${STATUS}`, { head: FIRST_SCRIPT });
+${STATUS}`,
+    { head: FIRST_SCRIPT },
+  );
 }
 
 export function frameChildPage(ctx: PageContext): string {

@@ -1,7 +1,9 @@
 /**
- * Cookie sessions of the demo relying party. A session holds at most one
- * pending registration and one pending authentication; each challenge is taken
- * out of the session when a response is verified, so it cannot be used twice.
+ * Cookie sessions of the demo relying party. A session holds its pending
+ * registrations and authentications by challenge, so several tabs (or several
+ * concurrent ceremonies) of one browser each verify against their own; a
+ * challenge is taken out of the session when a response is verified, so it
+ * cannot be used twice.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -30,8 +32,37 @@ export interface PendingAuthentication {
 export interface Session {
   readonly id: string;
   username: string | null;
-  registration: PendingRegistration | null;
-  authentication: PendingAuthentication | null;
+  /** Pending ceremonies by challenge (base64url), oldest first. */
+  registrations: Map<string, PendingRegistration>;
+  authentications: Map<string, PendingAuthentication>;
+}
+
+/** Pending ceremonies kept per session and kind: the oldest are dropped beyond it. */
+const MAX_PENDING = 64;
+
+export function rememberPending<T extends { challenge: string }>(pending: Map<string, T>, entry: T): void {
+  pending.set(entry.challenge, entry);
+  while (pending.size > MAX_PENDING) pending.delete(pending.keys().next().value!);
+}
+
+/** Takes the pending ceremony a response answers, read from its clientDataJSON's challenge. */
+export function takePending<T>(pending: Map<string, T>, body: unknown): T | undefined {
+  const challenge = challengeOf(body);
+  if (challenge === undefined) return undefined;
+  const entry = pending.get(challenge);
+  pending.delete(challenge);
+  return entry;
+}
+
+function challengeOf(body: unknown): string | undefined {
+  try {
+    const clientDataJSON = (body as { response?: { clientDataJSON?: unknown } })?.response?.clientDataJSON;
+    if (typeof clientDataJSON !== 'string') return undefined;
+    const challenge = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8'))?.challenge;
+    return typeof challenge === 'string' ? challenge : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export class SessionStore {
@@ -54,8 +85,8 @@ export class SessionStore {
     const session: Session = {
       id: randomBytes(24).toString('base64url'),
       username: null,
-      registration: null,
-      authentication: null,
+      registrations: new Map(),
+      authentications: new Map(),
     };
     this.#sessions.set(session.id, session);
     res.setHeader('Set-Cookie', `${this.cookieName}=${session.id}; Path=/; HttpOnly; SameSite=Lax`);

@@ -19,7 +19,7 @@ export function DiagnosticsApp({ tabId }: { tabId: number | undefined }) {
   const live = useRecords(tabId, opened === null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [reveal, setReveal] = useState(false);
-  const [exported, setExported] = useState<{ url: string; name: string; count: number } | null>(null);
+  const [exported, setExported] = useState<{ url: string; name: string; count: number; text: string } | null>(null);
 
   const entries: DescribedRecord[] = useMemo(
     () => (opened ? opened.entries : (live.records ?? []).map(describeRecord)),
@@ -93,9 +93,15 @@ export function DiagnosticsApp({ tabId }: { tabId: number | undefined }) {
             Include names, user handles and credential IDs
           </label>
           {exported ? (
-            <a href={exported.url} download={exported.name} data-testid="export-link">
-              {exported.name} ({exported.count} {exported.count === 1 ? 'call' : 'calls'})
-            </a>
+            <>
+              <a href={exported.url} download={exported.name} data-testid="export-link">
+                {exported.name} ({exported.count} {exported.count === 1 ? 'call' : 'calls'})
+              </a>
+              <details class="report-text">
+                <summary>The report as text, to paste into a ticket</summary>
+                <textarea readonly rows={12} data-testid="export-text" value={exported.text} />
+              </details>
+            </>
           ) : null}
         </section>
       )}

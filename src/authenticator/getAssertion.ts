@@ -75,13 +75,14 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
 
   const authenticatorData = buildAuthenticatorData({
     rpIdHash: sha256(utf8(rpId)),
-    userPresent: options.up,
-    userVerified: verified,
+    userPresent: options.up && !env.responseOverrides?.badUP,
+    userVerified: verified && !env.responseOverrides?.badUV,
     backupEligible: credential.backupEligible,
     backupState: credential.backupState,
     signCount: credential.signCount ?? 0,
   });
-  const signature = await algorithm.sign(credential.privateKeyPkcs8, concat(authenticatorData, request.clientDataHash));
+  const signed = await algorithm.sign(credential.privateKeyPkcs8, concat(authenticatorData, request.clientDataHash));
+  const signature = env.responseOverrides?.bogusSignature ? new Uint8Array(signed.length) : signed;
   return { credentialId: credential.credentialId, authenticatorData, signature, userHandle: credential.userHandle };
 }
 

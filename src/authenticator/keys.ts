@@ -5,7 +5,7 @@
  */
 import { p256 } from '@noble/curves/nist.js';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
-import { toBufferSource } from '../webauthn/bytes';
+import { concat, toBufferSource } from '../webauthn/bytes';
 import { coseKeyToSpki, encodeCoseP256Key } from '../webauthn/cose';
 import { rawSignatureToDer } from '../webauthn/der';
 import { COSEAlgorithm, type COSEAlgorithmIdentifier } from '../webauthn/types';
@@ -88,4 +88,13 @@ function drawP256Scalar(randomBytes: (length: number) => Uint8Array): Uint8Array
     if (candidate.length === SCALAR_LENGTH && p256.utils.isValidSecretKey(candidate)) return candidate;
   }
   throw new Error('randomBytes produced no valid P-256 private key; the random source is broken');
+}
+
+/** The public half of a P-256 PKCS#8 private key (for credentials a tester brings in), as COSE and SPKI. */
+export async function es256PublicKeyFromPkcs8(privateKeyPkcs8: Uint8Array): Promise<{ publicKeyCose: Uint8Array; publicKeySpki: Uint8Array }> {
+  const key = await crypto.subtle.importKey('pkcs8', toBufferSource(privateKeyPkcs8), P256_IMPORT, true, ['sign']);
+  const { x, y } = await crypto.subtle.exportKey('jwk', key);
+  if (!x || !y) throw new Error('the PKCS#8 key is not a P-256 key');
+  const publicKeyCose = encodeCoseP256Key(concat(new Uint8Array([0x04]), fromBase64url(x), fromBase64url(y)));
+  return { publicKeyCose, publicKeySpki: await coseKeyToSpki(publicKeyCose) };
 }

@@ -74,8 +74,8 @@ export async function makeCredential(
   const authenticatorData = buildAuthenticatorData({
     rpIdHash: sha256(utf8(rp.id)),
     // The approval prompt is the test of user presence.
-    userPresent: true,
-    userVerified: approval.verified,
+    userPresent: !env.responseOverrides?.badUP,
+    userVerified: approval.verified && !env.responseOverrides?.badUV,
     backupEligible,
     backupState,
     // A new credential's counter starts at 0, and one without a counter always reports 0.

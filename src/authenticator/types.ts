@@ -68,6 +68,13 @@ export interface AuthenticatorEnvironment {
   backupState?: boolean;
   /** Whether the authenticator can perform user verification at all. */
   userVerificationAvailable: boolean;
+  /** Whether it can keep client-side discoverable credentials (default true). */
+  residentKeyAvailable?: boolean;
+  /**
+   * Tester mode's deliberate faults (CDP `WebAuthn.setResponseOverrideBits`): the UP or UV flag
+   * forced to zero in what is signed, or a signature of zeros. Never set outside tester mode.
+   */
+  responseOverrides?: { badUP?: boolean; badUV?: boolean; bogusSignature?: boolean };
 }
 
 export interface MakeCredentialRequest {

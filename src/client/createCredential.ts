@@ -44,7 +44,9 @@ export async function createCredential(
   // residentKey: "required" and "preferred" make a discoverable credential, "discouraged" does not.
   // Absent, Latchkey makes a passkey (discoverable), which "discouraged" permits anyway.
   const residentKey = selection.residentKey ?? (selection.requireResidentKey ? 'required' : 'preferred');
-  const wantsResidentKey = residentKey !== 'discouraged';
+  const canKeepResidentKey = env.residentKeyAvailable ?? true;
+  if (residentKey === 'required' && !canKeepResidentKey) throw new CeremonyError('resident-key-unsupported');
+  const wantsResidentKey = residentKey !== 'discouraged' && canKeepResidentKey;
   const uv = wantsUserVerification(selection.userVerification, env.userVerificationAvailable);
 
   const clientDataJSON = clientDataJSONFor('webauthn.create', options.challenge, caller);

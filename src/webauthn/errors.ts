@@ -93,17 +93,17 @@ export const FAILURES = {
     explanation: 'The site cancelled its own request (AbortSignal).',
     fix: 'Nothing to do: the site stopped waiting, usually because another sign-in method was chosen.',
   },
+  'request-pending': {
+    name: 'NotAllowedError',
+    explanation:
+      'Another passkey request from this page was still waiting for an answer in Latchkey\u2019s window; a page gets one at a time.',
+    fix: 'Answer or close the open Latchkey window, then try again.',
+  },
   'cross-origin-iframe': {
     name: 'NotAllowedError',
     explanation:
       'The request came from a frame of another origin than the page around it, and the page did not allow passkeys in that frame.',
     fix: 'The site must add allow="publickey-credentials-create; publickey-credentials-get" to the iframe (and the Permissions-Policy header must not forbid it).',
-  },
-  'resident-key-unsupported': {
-    name: 'NotAllowedError',
-    explanation:
-      'The site requires a passkey stored on the authenticator (residentKey "required"), and the authenticator that answered cannot store one.',
-    fix: 'Save the passkey in Latchkey or on a phone, or use a security key that supports discoverable credentials.',
   },
   'related-origins': {
     name: 'SecurityError',
@@ -128,6 +128,16 @@ export const FAILURES = {
     explanation: 'The browser\u2019s own WebAuthn refused the request.',
     fix: 'Try again; if it repeats, send the Latchkey diagnostics report to support.',
   },
+  'injected-by-tester': {
+    name: 'UnknownError',
+    explanation: 'Tester mode was told to make this ceremony fail.',
+    fix: 'Nothing is wrong: a test injected this failure through Latchkey\u2019s testing API.',
+  },
+  'resident-key-unsupported': {
+    name: 'NotAllowedError',
+    explanation: 'The site requires a discoverable credential (residentKey: "required"), and the authenticator cannot store one.',
+    fix: 'Use an authenticator that keeps discoverable credentials, or ask the site to accept a server-side credential.',
+  },
   internal: {
     name: 'UnknownError',
     explanation: 'Latchkey failed unexpectedly while handling the request.',
@@ -140,9 +150,10 @@ export type FailureCode = keyof typeof FAILURES;
 /** A ceremony failure the page will see as `FAILURES[code].name`. */
 export class CeremonyError extends Error {
   readonly code: FailureCode;
-  constructor(code: FailureCode, detail?: string) {
+  /** `name` overrides the catalogue's only for failures a tester injects on purpose. */
+  constructor(code: FailureCode, detail?: string, name?: PageErrorName) {
     super(detail ? `${FAILURES[code].explanation} (${detail})` : FAILURES[code].explanation);
     this.code = code;
-    this.name = FAILURES[code].name;
+    this.name = code === 'injected-by-tester' && name ? name : FAILURES[code].name;
   }
 }

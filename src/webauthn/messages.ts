@@ -148,6 +148,8 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('prompt.load'), promptId }),
   z.object({ kind: z.literal('prompt.answer'), promptId, decision: userDecision }),
   z.object({ kind: z.literal('settings.get') }),
+  /** Tester mode's API (src/testing): one command of the virtual-authenticator vocabulary, validated by the hub. */
+  z.object({ kind: z.literal('tester.command'), command: z.string().min(1).max(64), params: z.unknown() }),
   z.object({ kind: z.literal('settings.set'), settings: settingsPatch }),
   /** The ceremony log, newest first; of one tab only when tabId is given (the DevTools panel). */
   z.object({
@@ -211,8 +213,10 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
     ? { prompt: PromptView | null }
     : K extends 'settings.get' | 'settings.set'
       ? { settings: Settings }
-      : K extends 'diagnostics.list'
-        ? { records: import('../diagnostics/record').CeremonyRecord[] }
+      : K extends 'tester.command'
+        ? { result: unknown }
+        : K extends 'diagnostics.list'
+          ? { records: import('../diagnostics/record').CeremonyRecord[] }
         : { ok: true };
 
 /** Errors an extension page gets back. */

@@ -23,6 +23,20 @@ describe('the two packages', () => {
     expect(firefox.permissions).toEqual(chromium.permissions);
   });
 
+  it('both ask only for storage and webNavigation, expose no resource to pages, and carry a strict CSP', () => {
+    for (const name of ['chromium', 'firefox'] as const) {
+      const manifest = manifestOf(name);
+      expect(manifest.permissions).toEqual(['storage', 'webNavigation']);
+      expect(manifest.host_permissions).toBeUndefined();
+      expect(manifest.web_accessible_resources ?? []).toEqual([]);
+      const csp: string = manifest.content_security_policy.extension_pages;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("object-src 'none'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/unsafe-(eval|inline)/);
+    }
+  });
+
   it('web-ext lint finds no errors in the Firefox package', () => {
     const webExt = path.resolve(import.meta.dirname, '../../node_modules/.bin/web-ext');
     const report = JSON.parse(
