@@ -17,6 +17,7 @@ import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createD
 import { explain } from '../../src/diagnostics/explain';
 import type { CeremonyRecord } from '../../src/diagnostics/record';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
+import { LatchkeyTesting } from '../../src/testing/latchkeyTesting';
 import { answerPrompt, openDemo, startAbortable, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
 import { FAILURES, type FailureCode } from '../../src/webauthn/errors';
 
@@ -247,6 +248,23 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     );
     expectExplained(record, 'no-common-algorithm', /RS256 \(-257\)/);
     await page.close();
+  });
+
+  it('resident key required but unsupported: a tester-mode virtual authenticator that cannot keep discoverable credentials', async () => {
+    const testing = await LatchkeyTesting.attach(latchkey);
+    const { authenticatorId } = await testing.addVirtualAuthenticator({ hasResidentKey: false, origins: [rp.origin] });
+    try {
+      const page = await openPage();
+      expect(await settle(page, createScript(`authenticatorSelection: { residentKey: 'required' },`))).toBe('NotAllowedError');
+      const record = await recorded(
+        (candidate) => candidate.outcome.status === 'error' && candidate.outcome.code === 'resident-key-unsupported',
+      );
+      expectExplained(record, 'resident-key-unsupported', /residentKey is "required"/);
+      await page.close();
+    } finally {
+      await testing.removeVirtualAuthenticator({ authenticatorId });
+      await latchkey.setTesterMode(true);
+    }
   });
 
   it('a conditional (autofill) request goes to the browser and is recorded as pending, then with its end', async () => {
