@@ -1,5 +1,6 @@
 /** Helpers for the demo RP's page API and Latchkey's own windows. */
 import type { Browser, Page } from 'puppeteer-core';
+import type { CeremonyRecord } from '../diagnostics/record';
 import type { PasskeyView } from '../webauthn/messages';
 import type { LatchkeyBrowser } from './launchBrowser';
 
@@ -101,4 +102,33 @@ export async function startAbortable(page: Page, call: string): Promise<Abortabl
       await page.evaluate(`window[${JSON.stringify(slot)}].controller.abort()`);
     },
   };
+}
+
+/** Latchkey's ceremony log, newest first (of one tab with `tabId`), as its diagnostics page reads it. */
+export async function diagnosticRecords(latchkey: LatchkeyBrowser, tabId?: number): Promise<CeremonyRecord[]> {
+  const page = await latchkey.extensionPage();
+  const reply = await page.evaluate(
+    (tab) => chrome.runtime.sendMessage({ kind: 'diagnostics.list', ...(tab !== undefined ? { tabId: tab } : {}) }),
+    tabId,
+  );
+  if (!reply?.records) throw new Error(`diagnostics.list failed: ${JSON.stringify(reply)}`);
+  return reply.records;
+}
+
+/** The newest record that matches, once there is one: the worker writes the log after it has answered the page. */
+export async function waitForRecord(
+  latchkey: LatchkeyBrowser,
+  matches: (record: CeremonyRecord) => boolean,
+  timeoutMs = 10_000,
+): Promise<CeremonyRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const records = await diagnosticRecords(latchkey);
+    const found = records.find(matches);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`no matching ceremony record within ${timeoutMs} ms; newest: ${JSON.stringify(records.slice(0, 3))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -18,7 +18,15 @@ import { explain } from '../../src/diagnostics/explain';
 import type { CeremonyRecord } from '../../src/diagnostics/record';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
 import { LatchkeyTesting } from '../../src/testing/latchkeyTesting';
-import { answerPrompt, openDemo, startAbortable, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
+import {
+  answerPrompt,
+  diagnosticRecords,
+  openDemo,
+  startAbortable,
+  storedPasskeys,
+  waitForPrompt,
+  waitForRecord,
+} from '../../src/testing/pages';
 import { FAILURES, type FailureCode } from '../../src/webauthn/errors';
 
 describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
@@ -38,27 +46,9 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     await rp?.close();
   });
 
-  async function records(tabId?: number): Promise<CeremonyRecord[]> {
-    const page = await latchkey.extensionPage();
-    const reply = await page.evaluate(
-      (tab) => chrome.runtime.sendMessage({ kind: 'diagnostics.list', ...(tab !== undefined ? { tabId: tab } : {}) }),
-      tabId,
-    );
-    if (!reply?.records) throw new Error(`diagnostics.list failed: ${JSON.stringify(reply)}`);
-    return reply.records;
-  }
-
-  /** The newest record that matches, once it has one (the worker writes the log after it answers the page). */
-  async function recorded(matches: (record: CeremonyRecord) => boolean, timeoutMs = 10_000): Promise<CeremonyRecord> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = (await records()).find(matches);
-      if (found) return found;
-      if (Date.now() > deadline)
-        throw new Error(`no matching record within ${timeoutMs} ms: ${JSON.stringify((await records()).slice(0, 3))}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  const records = (tabId?: number) => diagnosticRecords(latchkey, tabId);
+  const recorded = (matches: (record: CeremonyRecord) => boolean, timeoutMs?: number) =>
+    waitForRecord(latchkey, matches, timeoutMs);
 
   async function openPage(url = `${rp.url}blank`): Promise<Page> {
     const page = await latchkey.browser.newPage();
