@@ -48,13 +48,14 @@ function outcomeOf(reply: PageReply): RecordedOutcome {
     case 'done':
       return { status: 'success' };
     case 'fallback':
+    case 'alive':
       return { status: 'pending' };
     case 'error':
       return { status: 'error', name: reply.name, message: reply.message };
   }
 }
 
-type RecordedRequest = Exclude<PageRequest, { kind: 'abort' | 'report' }>;
+type RecordedRequest = Exclude<PageRequest, { kind: 'abort' | 'report' | 'ping' }>;
 
 /** What the recorder learns about the caller: from the browser (DESIGN invariant 1). */
 function recordBase(
@@ -128,6 +129,7 @@ export async function handlePageRequest(
     running.get(key)?.abort(new DOMException('The operation was aborted.', 'AbortError'));
     return undefined;
   }
+  if (request.kind === 'ping') return { kind: 'alive', running: running.has(key) };
   if (request.kind === 'report') {
     // A pass-through request's first report creates the record; its next one may follow at once.
     // Runtime messages are handled concurrently, so the reports of one request wait for each other.

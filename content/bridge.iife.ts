@@ -10,20 +10,45 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
 (() => {
   let port: MessagePort | null = null;
 
+  /** How often a waiting request asks the worker whether it still has it. */
+  const PING_MS = 2_000;
+
   function relay(request: unknown): void {
     const requestId =
       typeof request === 'object' && request !== null && typeof (request as { requestId?: unknown }).requestId === 'string'
         ? (request as { requestId: string }).requestId
         : '';
+    let settled = false;
+    const answer = (reply: PageReply) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(pinger);
+      port?.postMessage({ requestId, reply } satisfies PortReply);
+    };
+    const lost = (why: string) =>
+      answer({ kind: 'error', name: 'NotAllowedError', message: `Latchkey could not complete the request: ${why}. Please try again.` });
+    // A worker stopped mid-ceremony (crash, update, the browser's own housekeeping) forgets the
+    // request; asking now and then turns that into an error instead of a promise that never settles.
+    const kind = (request as { kind?: unknown } | null)?.kind;
+    let unanswered = 0;
+    const pinger = setInterval(() => {
+      if (kind !== 'create' && kind !== 'get') return clearInterval(pinger);
+      chrome.runtime.sendMessage({ channel: PAGE_CHANNEL, request: { kind: 'ping', requestId } }).then(
+        (reply: PageReply | undefined) => {
+          unanswered = 0;
+          if (reply?.kind === 'alive' && !reply.running) lost('it was restarted');
+        },
+        (error: unknown) => {
+          if (++unanswered >= 2) lost(error instanceof Error ? error.message : String(error));
+        },
+      );
+    }, PING_MS);
     chrome.runtime.sendMessage({ channel: PAGE_CHANNEL, request }).then(
       (reply: PageReply | undefined) => {
-        if (reply) port?.postMessage({ requestId, reply } satisfies PortReply);
+        if (reply) answer(reply);
+        else clearInterval(pinger);
       },
-      (error: unknown) => {
-        // The worker was restarted or the extension updated mid-ceremony.
-        const message = `Latchkey could not complete the request: ${error instanceof Error ? error.message : String(error)}`;
-        port?.postMessage({ requestId, reply: { kind: 'error', name: 'NotAllowedError', message } } satisfies PortReply);
-      },
+      (error: unknown) => lost(error instanceof Error ? error.message : String(error)),
     );
   }
 

@@ -155,7 +155,8 @@ import { assertionCredential, registrationCredential } from './credentialObjects
       case 'error':
         throw errorFor(reply);
       case 'done':
-        throw new DOMException('Latchkey answered a ceremony with a signal\u2019s reply.', 'UnknownError');
+      case 'alive':
+        throw new DOMException('Latchkey answered a ceremony with the wrong kind of reply.', 'UnknownError');
     }
   }
 

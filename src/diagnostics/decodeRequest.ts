@@ -14,7 +14,7 @@ function byteLength(value: string): number {
  * What a page asked for, in the terms support staff look for. Values are kept as the page
  * sent them (the rpId before resolution: null when absent, which means "the origin's host").
  */
-export function decodeRequest(request: Exclude<PageRequest, { kind: 'abort' | 'report' }>): DecodedRequest {
+export function decodeRequest(request: Exclude<PageRequest, { kind: 'abort' | 'report' | 'ping' }>): DecodedRequest {
   switch (request.kind) {
     case 'create': {
       const { options } = request;

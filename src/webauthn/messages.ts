@@ -70,6 +70,8 @@ export const pageRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('create'), requestId, options: creationOptionsJSON, mediation }),
   z.object({ kind: z.literal('get'), requestId, options: requestOptionsJSON, mediation }),
   z.object({ kind: z.literal('abort'), requestId }),
+  /** The bridge asks whether the worker still has this request (it may have been stopped and restarted). */
+  z.object({ kind: z.literal('ping'), requestId }),
   /**
    * Diagnostics: the outcome of a ceremony the browser's own WebAuthn took — one Latchkey handed
    * over (`fallback`), or one passed straight on (`passThrough`, e.g. mediation "conditional"),
@@ -113,6 +115,8 @@ export type PageReply =
   | { kind: 'fallback' }
   /** A signal was taken (the page learns nothing about what it changed). */
   | { kind: 'done' }
+  /** The answer to a ping: whether the request is still under way. */
+  | { kind: 'alive'; running: boolean }
   | { kind: 'error'; name: string; message: string };
 
 const passkeyId = base64url.min(1);
@@ -217,7 +221,7 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
         ? { result: unknown }
         : K extends 'diagnostics.list'
           ? { records: import('../diagnostics/record').CeremonyRecord[] }
-        : { ok: true };
+          : { ok: true };
 
 /** Errors an extension page gets back. */
 export interface ExtensionError {
