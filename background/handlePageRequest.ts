@@ -5,7 +5,7 @@ import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
 import type { CallerContext } from '../src/client/ceremony';
 import { decodeRequest } from '../src/diagnostics/decodeRequest';
-import type { RecordContext, RecordedOutcome } from '../src/diagnostics/record';
+import type { RecordContext, RecordedOutcome, ResponseJSONLike } from '../src/diagnostics/record';
 import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
@@ -15,6 +15,7 @@ import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironm
 import { focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
 import { loadSettings } from './settings';
+import { fetchWellKnown } from './wellKnownFetcher';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -44,7 +45,7 @@ function errorReply(error: unknown): PageReply {
 function outcomeOf(reply: PageReply): RecordedOutcome {
   switch (reply.kind) {
     case 'credential':
-      return { status: 'success', response: reply.credential };
+      return { status: 'success', response: reply.credential as unknown as ResponseJSONLike };
     case 'done':
       return { status: 'success' };
     case 'fallback':
@@ -202,8 +203,14 @@ export async function handlePageRequest(
     try {
       const outcome =
         request.kind === 'create'
-          ? await createCredential(env, { options: request.options, caller, signal: controller.signal })
-          : await getAssertion(env, { options: request.options, caller, signal: controller.signal });
+          ? await createCredential(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown })
+          : await getAssertion(env, {
+              options: request.options,
+              caller,
+              signal: controller.signal,
+              fetchWellKnown,
+              onlyWithMatchingPasskey: settings.onlyWithMatchingPasskey,
+            });
       if (outcome.kind === 'credential') {
         await logCeremony('ok', outcome.credential.id);
         reply = { kind: 'credential', credential: outcome.credential };

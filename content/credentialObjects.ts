@@ -9,7 +9,7 @@
  * still the real one, so `instanceof`, `Symbol.toStringTag` and the statics are native.
  */
 import { fromBase64url } from '../src/webauthn/base64url';
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../src/webauthn/types';
+import type { AuthenticationResponseJSON, ExtensionOutputsJSON, RegistrationResponseJSON } from '../src/webauthn/types';
 
 function buffer(base64url: string): ArrayBuffer {
   const bytes = fromBase64url(base64url);
@@ -26,12 +26,26 @@ function define(target: object, getters: Record<string, () => unknown>, methods:
   }
 }
 
+/**
+ * getClientExtensionResults() gives the binary outputs as ArrayBuffers (prf results, the
+ * largeBlob blob); toJSON() keeps them base64url, as PublicKeyCredential's own toJSON() does.
+ * Each call returns fresh objects, so a page cannot tamper with what the next call sees.
+ */
+function extensionResultsForPage(json: ExtensionOutputsJSON): AuthenticationExtensionsClientOutputs {
+  const results: Record<string, unknown> = JSON.parse(JSON.stringify(json));
+  if (json.prf?.results) {
+    const { first, second } = json.prf.results;
+    (results.prf as Record<string, unknown>).results = { first: buffer(first), ...(second !== undefined ? { second: buffer(second) } : {}) };
+  }
+  if (json.largeBlob?.blob !== undefined) (results.largeBlob as Record<string, unknown>).blob = buffer(json.largeBlob.blob);
+  return results as AuthenticationExtensionsClientOutputs;
+}
+
 function credential(
   json: RegistrationResponseJSON | AuthenticationResponseJSON,
   response: AuthenticatorResponse,
 ): PublicKeyCredential {
   const rawId = buffer(json.rawId);
-  const extensionResults = JSON.stringify(json.clientExtensionResults);
   const jsonText = JSON.stringify(json);
   const object = Object.create(PublicKeyCredential.prototype) as PublicKeyCredential;
   define(
@@ -44,7 +58,7 @@ function credential(
       authenticatorAttachment: () => json.authenticatorAttachment,
     },
     {
-      getClientExtensionResults: () => JSON.parse(extensionResults),
+      getClientExtensionResults: () => extensionResultsForPage(json.clientExtensionResults),
       toJSON: () => JSON.parse(jsonText),
     },
   );

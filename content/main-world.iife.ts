@@ -17,6 +17,7 @@ import type { PageReply, PageRequest } from '../src/webauthn/messages';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '../src/webauthn/types';
 import { BRIDGE_HELLO, type PortReply } from './channel';
 import { assertionCredential, registrationCredential } from './credentialObjects';
+import { installStatics } from './statics';
 
 (() => {
   // navigator.credentials is [SecureContext]: nothing to wrap elsewhere.
@@ -32,6 +33,11 @@ import { assertionCredential, registrationCredential } from './credentialObjects
   const send = MessagePort.prototype.postMessage.bind(port) as (message: unknown) => void;
   const pending = new Map<string, (reply: PageReply) => void>();
   const FOCUS_WAIT_MS = 1_000;
+  // Chromium's permissions-policy and ancestor views, captured before page scripts could replace them.
+  const featurePolicy = (document as Document & { featurePolicy?: { allowsFeature(feature: string): boolean } }).featurePolicy;
+  const allowsFeature = featurePolicy ? featurePolicy.allowsFeature.bind(featurePolicy) : undefined;
+  const ancestorOrigins = location.ancestorOrigins ? [...location.ancestorOrigins] : undefined;
+  const userActivation = navigator.userActivation;
 
   port.onmessage = (event: MessageEvent<PortReply>) => {
     const settle = pending.get(event.data?.requestId);
@@ -65,7 +71,11 @@ import { assertionCredential, registrationCredential } from './credentialObjects
    * records it; only the record of this frame's request id can change). The page gets the
    * browser's own result, untouched; a reporting failure changes nothing for it.
    */
-  function reported<T>(requestId: string, result: Promise<T>, passThrough?: Extract<PageRequest, { kind: 'report' }>['passThrough']): Promise<T> {
+  function reported<T>(
+    requestId: string,
+    result: Promise<T>,
+    passThrough?: Extract<PageRequest, { kind: 'report' }>['passThrough'],
+  ): Promise<T> {
     const report = (outcome: Extract<PageRequest, { kind: 'report' }>['outcome']) => {
       try {
         send({ request: { kind: 'report', requestId, outcome, ...(passThrough ? { passThrough } : {}) } satisfies PageRequest });
@@ -89,7 +99,10 @@ import { assertionCredential, registrationCredential } from './credentialObjects
         report({
           status: 'error',
           name: error instanceof Error || error instanceof DOMException ? error.name : 'Error',
-          message: error instanceof Error || error instanceof DOMException ? String(error.message).slice(0, 2_000) : String(error).slice(0, 2_000),
+          message:
+            error instanceof Error || error instanceof DOMException
+              ? String(error.message).slice(0, 2_000)
+              : String(error).slice(0, 2_000),
         }),
     );
     return result;
@@ -140,6 +153,7 @@ import { assertionCredential, registrationCredential } from './credentialObjects
     }
     const signal = options.signal;
     if (signal?.aborted) throw signal.reason;
+    refuseWithoutFramePermission(operation);
     const reply = await ask(request, signal);
     switch (reply.kind) {
       case 'credential':
@@ -171,12 +185,18 @@ import { assertionCredential, registrationCredential } from './credentialObjects
     signalCurrentUserDetails: (PublicKeyCredential as unknown as Record<string, unknown>).signalCurrentUserDetails,
   };
 
-  async function signal(name: keyof typeof nativeSignals, options: unknown, toRequest: (requestId: string) => PageRequest): Promise<undefined> {
+  async function signal(
+    name: keyof typeof nativeSignals,
+    options: unknown,
+    toRequest: (requestId: string) => PageRequest,
+  ): Promise<undefined> {
     let request: PageRequest;
     try {
       request = toRequest(randomUUID());
     } catch (error) {
-      throw error instanceof TypeError ? new TypeError(`Failed to execute '${name}' on 'PublicKeyCredential': ${error.message}`) : error;
+      throw error instanceof TypeError
+        ? new TypeError(`Failed to execute '${name}' on 'PublicKeyCredential': ${error.message}`)
+        : error;
     }
     const reply = await ask(request, undefined);
     if (reply.kind === 'error') throw errorFor(reply);
@@ -212,35 +232,125 @@ import { assertionCredential, registrationCredential } from './credentialObjects
     },
   };
   for (const name of Object.keys(signals) as (keyof typeof signals)[]) {
-    Object.defineProperty(PublicKeyCredential, name, { value: signals[name], writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(PublicKeyCredential, name, {
+      value: signals[name],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+
+  /**
+   * Frames: "publickey-credentials-create" / "-get" are policy-controlled features whose default
+   * allowlist is 'self' (WebAuthn L3 §5.9, §5.10): a cross-origin iframe may use WebAuthn only
+   * when its embedder delegates the feature with `allow=`, otherwise NotAllowedError, as
+   * Chromium answers. Creating from a cross-origin frame also needs transient user activation
+   * (§5.1.3: "If sameOriginWithAncestors is false … if the relevant global object … does not
+   * have transient activation: Throw a NotAllowedError"). The service worker still derives the
+   * frame's origin and ancestors from the browser for clientData; this check runs here because
+   * only the document knows its permissions policy.
+   */
+  function refuseWithoutFramePermission(operation: 'create' | 'get'): void {
+    const feature = operation === 'create' ? 'publickey-credentials-create' : 'publickey-credentials-get';
+    if (allowsFeature && !allowsFeature(feature)) {
+      throw new DOMException(
+        `The '${feature}' feature is not enabled in this document. Permissions Policy may be used to delegate Web Authentication capabilities to cross-origin child frames.`,
+        'NotAllowedError',
+      );
+    }
+    const crossOrigin = ancestorOrigins?.some((ancestor) => ancestor !== location.origin) ?? false;
+    if (operation === 'create' && crossOrigin && userActivation && !userActivation.isActive) {
+      throw new DOMException('A user activation is required to create a credential in a cross-origin iframe.', 'NotAllowedError');
+    }
   }
 
   function isOurs(container: unknown, options: unknown): options is Options {
-    return container instanceof CredentialsContainer && typeof options === 'object' && options !== null && (options as Options).publicKey !== undefined;
+    return (
+      container instanceof CredentialsContainer &&
+      typeof options === 'object' &&
+      options !== null &&
+      (options as Options).publicKey !== undefined
+    );
   }
 
-  const replacements = {
-    create(this: CredentialsContainer, options?: CredentialCreationOptions): Promise<Credential | null> {
-      if (!isOurs(this, options)) return nativeCreate.call(this, options);
-      return ceremony('create', this, options, nativeCreate);
-    },
-    get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
-      if (!isOurs(this, options)) return nativeGet.call(this, options);
-      // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
-      if ((options as Options).mediation === 'conditional') {
-        let passThrough: Extract<PageRequest, { kind: 'report' }>['passThrough'];
-        try {
-          passThrough = { operation: 'get', options: requestOptionsToJSON((options as Options).publicKey), mediation: 'conditional' };
-        } catch {
-          // Malformed: the browser says so itself.
-          return nativeGet.call(this, options);
+  /**
+   * A request Latchkey passes straight to the browser (conditional mediation), recorded in the
+   * diagnostics log with the browser's outcome. A request whose options do not convert is passed
+   * on unrecorded: the browser answers it with its own TypeError.
+   */
+  function passedThrough<T>(
+    operation: 'create' | 'get',
+    options: Options,
+    call: () => Promise<T>,
+    toJSON: () => unknown,
+  ): Promise<T> {
+    let passThrough: Extract<PageRequest, { kind: 'report' }>['passThrough'];
+    try {
+      passThrough = { operation, options: toJSON(), mediation: 'conditional' } as typeof passThrough;
+    } catch {
+      return call();
+    }
+    return reported(randomUUID(), call(), passThrough);
+  }
+
+  /**
+   * create/get as Latchkey answers them, with `fallbackCreate`/`fallbackGet` for everything it
+   * hands over (other credential types, conditional mediation, "use another device"). Method
+   * syntax keeps their names, so `String(navigator.credentials.create)` starts with "create(".
+   */
+  function replacementsWith(fallbackCreate: typeof nativeCreate, fallbackGet: typeof nativeGet) {
+    return {
+      create(this: CredentialsContainer, options?: CredentialCreationOptions): Promise<Credential | null> {
+        if (!isOurs(this, options)) return fallbackCreate.call(this, options);
+        // Conditional create (a passkey offered right after a password sign-in) is the browser's
+        // call: it alone knows whether a password was just used. Latchkey hands it over untouched.
+        if ((options as Options).mediation === 'conditional') {
+          return passedThrough(
+            'create',
+            options,
+            () => fallbackCreate.call(this, options),
+            () => creationOptionsToJSON((options as Options).publicKey),
+          );
         }
-        return reported(randomUUID(), nativeGet.call(this, options), passThrough);
-      }
-      return ceremony('get', this, options, nativeGet as typeof nativeCreate);
-    },
-  };
+        return ceremony('create', this, options, fallbackCreate);
+      },
+      get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
+        if (!isOurs(this, options)) return fallbackGet.call(this, options);
+        // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
+        if ((options as Options).mediation === 'conditional') {
+          return passedThrough(
+            'get',
+            options,
+            () => fallbackGet.call(this, options),
+            () => requestOptionsToJSON((options as Options).publicKey),
+          );
+        }
+        return ceremony('get', this, options, fallbackGet as typeof nativeCreate);
+      },
+    };
+  }
+  const replacements = replacementsWith(nativeCreate, nativeGet);
   for (const name of ['create', 'get'] as const) {
     Object.defineProperty(proto, name, { value: replacements[name], writable: true, enumerable: true, configurable: true });
   }
+  // Coexistence: a script that ran before this one (another password manager's wrapper) may
+  // have put its own create/get on the navigator.credentials object itself, shadowing the
+  // prototype. Where it left them configurable, Latchkey wraps them in turn, with the other
+  // wrapper as its fallback: each request is answered by Latchkey or handed on, never both.
+  // A non-configurable own property cannot be wrapped; requests then go to that wrapper.
+  const instance = navigator.credentials;
+  const own = {
+    create: Object.getOwnPropertyDescriptor(instance, 'create'),
+    get: Object.getOwnPropertyDescriptor(instance, 'get'),
+  };
+  const onInstance = replacementsWith(
+    typeof own.create?.value === 'function' ? own.create.value : nativeCreate,
+    typeof own.get?.value === 'function' ? own.get.value : nativeGet,
+  );
+  for (const name of ['create', 'get'] as const) {
+    const descriptor = own[name];
+    if (!descriptor?.configurable || typeof descriptor.value !== 'function') continue;
+    Object.defineProperty(instance, name, { ...descriptor, value: onInstance[name] });
+  }
+  installStatics();
 })();

@@ -9,6 +9,7 @@ export interface SettingsState {
   error: string | null;
   saving: boolean;
   setTesterAutoApprove: (on: boolean) => Promise<void>;
+  setOnlyWithMatchingPasskey: (on: boolean) => Promise<void>;
 }
 
 export function useSettings(): SettingsState {
@@ -35,11 +36,11 @@ export function useSettings(): SettingsState {
   }, [load]);
   useRefreshOnChange(load);
 
-  const setTesterAutoApprove = useCallback(async (on: boolean) => {
+  const save = useCallback(async (patch: Partial<Settings>) => {
     const call = ++latest.current;
     setSaving(true);
     try {
-      const reply = await sendToWorker({ kind: 'settings.set', settings: { testerAutoApprove: on } });
+      const reply = await sendToWorker({ kind: 'settings.set', settings: patch });
       if (call === latest.current) {
         setSettings(reply.settings);
         setError(null);
@@ -51,5 +52,7 @@ export function useSettings(): SettingsState {
     }
   }, []);
 
-  return { settings, error, saving, setTesterAutoApprove };
+  const setTesterAutoApprove = useCallback((on: boolean) => save({ testerAutoApprove: on }), [save]);
+  const setOnlyWithMatchingPasskey = useCallback((on: boolean) => save({ onlyWithMatchingPasskey: on }), [save]);
+  return { settings, error, saving, setTesterAutoApprove, setOnlyWithMatchingPasskey };
 }

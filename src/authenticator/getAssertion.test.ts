@@ -199,6 +199,13 @@ describe('getAssertion', () => {
       expect(ui.prompts).toEqual([]);
     });
   });
+
+  it('with handOverWithoutCredentials and no matching credential, hands over at once without a prompt', async () => {
+    const ui = scriptedUser();
+    const env = testEnvironment({ ui });
+    await expect(getAssertion(env, { ...request(), handOverWithoutCredentials: true })).rejects.toBeInstanceOf(AnotherAuthenticatorChosen);
+    expect(ui.prompts).toEqual([]);
+  });
 });
 
 function toId(result: MakeCredentialResult): string {

@@ -6,6 +6,7 @@ import { buildAuthenticatorData } from '../webauthn/authenticatorData';
 import { concat, sha256, utf8 } from '../webauthn/bytes';
 import type { CredentialRecord, CredentialStore } from '../vault/credentialRecord';
 import { ensureNotCancelled, requireApproval } from './approval';
+import { hmacSecretOutputs } from './hmacSecret';
 import { credentialAlgorithms } from './keys';
 import {
   AnotherAuthenticatorChosen,
@@ -25,9 +26,10 @@ import {
  * `up` is refused.
  *
  * The counter is persisted before anything is signed, so a crash between the
- * two can skip a value but never reuse one. `userHandle` is returned for every
- * credential, discoverable or not: the vault always knows it, and WebAuthn lets
- * the authenticator return it whenever it has one.
+ * two can skip a value but never reuse one. `userHandle` is returned for
+ * discoverable credentials only, as Chromium's authenticators do (WebAuthn L3
+ * §6.3.3: "In cases where allowCredentialDescriptorList was supplied the
+ * returned userHandle value may be null").
  */
 export async function getAssertion(env: AuthenticatorEnvironment, request: GetAssertionRequest): Promise<GetAssertionResult> {
   const { rpId, options, signal } = request;
@@ -40,6 +42,9 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
 
   const candidates = await findCandidates(env.store, request);
   if (candidates.length === 0) {
+    // The "only with a matching passkey" setting: the browser's own WebAuthn answers instead, and
+    // nothing was shown, so the page learns nothing it would not learn without Latchkey.
+    if (request.handOverWithoutCredentials) throw new AnotherAuthenticatorChosen();
     // A page learns "no passkey here" only after a person saw the request (the
     // privacy reason CTAP waits for a gesture), and the user can turn to another device.
     if (options.up) {
@@ -66,12 +71,16 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
   const algorithm = credentialAlgorithms.get(chosen.algorithm);
   if (!algorithm) throw new Error(`credential ${chosen.id} uses unsupported COSE algorithm ${chosen.algorithm}`);
 
+  const largeBlob = request.extensions?.largeBlob;
+  const writesBlob = largeBlob !== undefined && 'write' in largeBlob && chosen.largeBlobSupported === true;
   // WebAuthn L3 §6.1.1: "If the authenticator does not implement a signature counter, let the signature counter value remain constant at zero."
   const credential = await env.store.update(chosen.id, (record) => ({
     ...record,
     signCount: record.signCount === null ? null : record.signCount + 1,
     lastUsedAt: env.now(),
+    ...(writesBlob ? { largeBlob: (largeBlob as { write: Uint8Array }).write.slice() } : {}),
   }));
+  const salts = request.extensions?.hmacSecret?.(credential.id);
 
   const authenticatorData = buildAuthenticatorData({
     rpIdHash: sha256(utf8(rpId)),
@@ -83,7 +92,17 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
   });
   const signed = await algorithm.sign(credential.privateKeyPkcs8, concat(authenticatorData, request.clientDataHash));
   const signature = env.responseOverrides?.bogusSignature ? new Uint8Array(signed.length) : signed;
-  return { credentialId: credential.credentialId, authenticatorData, signature, userHandle: credential.userHandle };
+  return {
+    credentialId: credential.credentialId,
+    authenticatorData,
+    signature,
+    userHandle: credential.discoverable ? credential.userHandle : null,
+    extensions: {
+      ...(salts && credential.prfSecret ? { hmacSecret: hmacSecretOutputs(credential.prfSecret, salts) } : {}),
+      ...(largeBlob && 'read' in largeBlob ? { largeBlob: credential.largeBlobSupported ? (credential.largeBlob ?? null) : null } : {}),
+      ...(largeBlob && 'write' in largeBlob ? { largeBlobWritten: writesBlob } : {}),
+    },
+  };
 }
 
 /**

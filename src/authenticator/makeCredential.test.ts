@@ -5,6 +5,7 @@ import { toBase64url } from '../webauthn/base64url';
 import { parseAuthenticatorData } from '../webauthn/authenticatorData';
 import { sha256, utf8 } from '../webauthn/bytes';
 import { decode } from '../webauthn/cbor';
+import { coseKeyAlgorithm } from '../webauthn/cose';
 import { es256 } from './keys';
 import { makeCredential } from './makeCredential';
 import { AnotherAuthenticatorChosen, type MakeCredentialRequest } from './types';
@@ -119,20 +120,31 @@ describe('makeCredential', () => {
       env,
       request({
         pubKeyCredParams: [
-          { type: 'public-key', alg: -8 },
+          { type: 'public-key', alg: -35 },
           { type: 'future-type', alg: -7 },
           { type: 'public-key', alg: -257 },
           { type: 'public-key', alg: -7 },
         ],
       }),
     );
-    expect(result.algorithm).toBe(-7);
+    expect(result.algorithm).toBe(-257);
+  });
+
+  it.each([
+    [[-7, -8, -257], -7],
+    [[-8, -7, -257], -8],
+    [[-257, -8, -7], -257],
+  ])('with pubKeyCredParams %j makes a %i credential whose COSE key names that algorithm', async (algs, expected) => {
+    const env = testEnvironment({ ui: scriptedUser(approve()) });
+    const result = await makeCredential(env, request({ pubKeyCredParams: algs.map((alg) => ({ type: 'public-key', alg })) }));
+    expect(result.algorithm).toBe(expected);
+    expect(coseKeyAlgorithm(result.publicKeyCose)).toBe(expected);
   });
 
   it('ends with CTAP2_ERR_UNSUPPORTED_ALGORITHM when no algorithm is supported, before prompting', async () => {
     const ui = scriptedUser();
     const env = testEnvironment({ ui });
-    const params = [{ type: 'public-key', alg: -8 }, { type: 'public-key', alg: -257 }];
+    const params = [{ type: 'public-key', alg: -35 }, { type: 'public-key', alg: -36 }];
     await expect(makeCredential(env, request({ pubKeyCredParams: params }))).rejects.toThrow(ctap('CTAP2_ERR_UNSUPPORTED_ALGORITHM'));
     await expect(makeCredential(env, request({ pubKeyCredParams: [] }))).rejects.toThrow(ctap('CTAP2_ERR_UNSUPPORTED_ALGORITHM'));
     expect(ui.prompts).toEqual([]);

@@ -4,10 +4,11 @@
  */
 import { toBase64url } from '../webauthn/base64url';
 import { buildAuthenticatorData } from '../webauthn/authenticatorData';
-import { equalBytes, sha256, utf8 } from '../webauthn/bytes';
+import { concat, equalBytes, sha256, utf8 } from '../webauthn/bytes';
 import type { CredentialRecord } from '../vault/credentialRecord';
 import { ensureNotCancelled, requireApproval } from './approval';
 import { encodeAttestationObject } from './attestationObject';
+import { CRED_RANDOM_LENGTH, hmacSecretOutputs } from './hmacSecret';
 import { credentialAlgorithms, type CredentialAlgorithm } from './keys';
 import {
   AnotherAuthenticatorChosen,
@@ -66,6 +67,9 @@ export async function makeCredential(
 
   const key = await algorithm.generate(env.randomBytes);
   const credentialId = env.randomBytes(CREDENTIAL_ID_LENGTH);
+  // Drawn after the key and id, so the spec vectors' order of randomness holds.
+  const prfSecret = request.extensions?.hmacSecret ? env.randomBytes(CRED_RANDOM_LENGTH) : undefined;
+  const largeBlobSupported = request.extensions?.largeBlobKey === true && options.rk;
   const backupEligible = env.backupEligible ?? false;
   // WebAuthn L3 §6.1.3: BE 0 with BS 1 "is not allowed".
   const backupState = backupEligible && (env.backupState ?? backupEligible);
@@ -82,7 +86,10 @@ export async function makeCredential(
     signCount: 0,
     attestedCredentialData: { aaguid: env.aaguid, credentialId, credentialPublicKey: key.publicKeyCose },
   });
-  const attestationObject = encodeAttestationObject(authenticatorData);
+  const attestationObject =
+    request.attestation === 'packed'
+      ? await selfAttestation(algorithm, key.privateKeyPkcs8, authenticatorData, request.clientDataHash)
+      : encodeAttestationObject(authenticatorData);
 
   const record: CredentialRecord = {
     id: toBase64url(credentialId),
@@ -100,6 +107,8 @@ export async function makeCredential(
     discoverable: options.rk,
     backupEligible,
     backupState,
+    ...(prfSecret ? { prfSecret } : {}),
+    ...(largeBlobSupported ? { largeBlobSupported } : {}),
     createdAt: env.now(),
     lastUsedAt: null,
   };
@@ -113,7 +122,34 @@ export async function makeCredential(
     publicKeyCose: key.publicKeyCose,
     publicKeySpki: key.publicKeySpki,
     residentKey: options.rk,
+    extensions: {
+      ...(request.extensions?.hmacSecret
+        ? {
+            hmacSecret: {
+              enabled: true,
+              ...(request.extensions.hmacSecret.salts ? { outputs: hmacSecretOutputs(prfSecret!, request.extensions.hmacSecret.salts) } : {}),
+            },
+          }
+        : {}),
+      ...(request.extensions?.largeBlobKey !== undefined ? { largeBlobSupported } : {}),
+    },
   };
+}
+
+/**
+ * WebAuthn L3 §8.2 "Packed Attestation Statement Format", self attestation: "If self
+ * attestation is in use, the authenticator produces sig by concatenating authenticatorData
+ * and clientDataHash, and signing the result using the credential private key. It sets alg
+ * to the algorithm of the credential private key and omits the other fields."
+ */
+async function selfAttestation(
+  algorithm: CredentialAlgorithm,
+  privateKeyPkcs8: Uint8Array,
+  authenticatorData: Uint8Array,
+  clientDataHash: Uint8Array,
+): Promise<Uint8Array> {
+  const sig = await algorithm.sign(privateKeyPkcs8, concat(authenticatorData, clientDataHash));
+  return encodeAttestationObject(authenticatorData, 'packed', { alg: algorithm.alg, sig });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CredentialRecord, CredentialStore } from '../vault/credentialRecord';
 import type { COSEAlgorithmIdentifier } from '../webauthn/types';
+import type { HmacSecretSalts } from './hmacSecret';
 
 /**
  * The software authenticator follows CTAP 2.1 semantics (authenticatorMakeCredential,
@@ -86,6 +87,17 @@ export interface MakeCredentialRequest {
   pubKeyCredParams: { type: string; alg: COSEAlgorithmIdentifier }[];
   excludeList?: { type: string; id: Uint8Array }[];
   options: { rk: boolean; uv: boolean };
+  /**
+   * The attestation statement format: "none" (default) or "packed" self attestation. Latchkey
+   * has no attestation key of its own, so "packed" is always self attestation (no x5c).
+   */
+  attestation?: 'none' | 'packed';
+  extensions?: {
+    /** hmac-secret: true to give the credential a PRF; salts to evaluate it at once (CTAP 2.2 hmac-secret-mc). */
+    hmacSecret?: { salts?: HmacSecretSalts };
+    /** largeBlobKey: the credential may hold a large blob (discoverable credentials only, as in CTAP 2.1). */
+    largeBlobKey?: boolean;
+  };
   signal?: AbortSignal;
 }
 
@@ -100,6 +112,12 @@ export interface MakeCredentialResult {
   publicKeySpki: Uint8Array;
   /** Whether a client-side discoverable credential was created. */
   residentKey: boolean;
+  extensions: {
+    /** Present when hmac-secret was asked for: whether the credential has a PRF, and its outputs if salts were given. */
+    hmacSecret?: { enabled: boolean; outputs?: Uint8Array[] };
+    /** Present when largeBlobKey was asked for: whether the credential can hold a large blob. */
+    largeBlobSupported?: boolean;
+  };
 }
 
 export interface GetAssertionRequest {
@@ -107,6 +125,14 @@ export interface GetAssertionRequest {
   clientDataHash: Uint8Array;
   allowList?: { type: string; id: Uint8Array }[];
   options: { up: boolean; uv: boolean };
+  /** With no matching credential, hand the request to another authenticator at once (no prompt). */
+  handOverWithoutCredentials?: boolean;
+  extensions?: {
+    /** hmac-secret salts for the credential that will sign (the client may pick them per credential id). */
+    hmacSecret?: (credentialId: string) => HmacSecretSalts | undefined;
+    /** Read the credential's large blob, or replace it. */
+    largeBlob?: { read: true } | { write: Uint8Array };
+  };
   signal?: AbortSignal;
 }
 
@@ -117,6 +143,14 @@ export interface GetAssertionResult {
   signature: Uint8Array;
   /** user.id of the credential; always returned for discoverable credentials. */
   userHandle: Uint8Array | null;
+  extensions: {
+    /** hmac-secret outputs, when salts were given and the credential has a PRF. */
+    hmacSecret?: Uint8Array[];
+    /** largeBlob read: the blob, or null when the credential holds none (or cannot). */
+    largeBlob?: Uint8Array | null;
+    /** largeBlob write: whether the blob was stored. */
+    largeBlobWritten?: boolean;
+  };
 }
 
 /** CTAP2 status codes the authenticator ends with (CTAP 2.1 §8.2), by name. */

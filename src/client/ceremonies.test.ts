@@ -3,13 +3,15 @@
  * for each kind of request, and what is stored.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ceremonyFailure } from '../../test/ceremonyFailure';
 import { approve, fedRandomBytes, scriptedUser, testEnvironment as coreEnvironment } from '../../test/authenticatorEnvironment';
 import { webauthnTestVector } from '../../test/vectors';
 import { makeCredential } from '../authenticator/makeCredential';
 import type { AuthenticatorEnvironment, UserInterface } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
-import { sha256, toHex } from '../webauthn/bytes';
-import { CeremonyError } from '../webauthn/errors';
+import { concat, sha256, toHex } from '../webauthn/bytes';
+import { decode } from '../webauthn/cbor';
+import { verifyES256 } from '../../test/verifyES256';
 import type { PublicKeyCredentialCreationOptionsJSON } from '../webauthn/types';
 import type { CallerContext } from './ceremony';
 import { createCredential } from './createCredential';
@@ -23,19 +25,11 @@ function creationOptions(overrides: Partial<PublicKeyCredentialCreationOptionsJS
     user: { id: toBase64url(new Uint8Array([1, 2, 3])), name: 'alice', displayName: 'Alice' },
     challenge: toBase64url(new Uint8Array(32).fill(7)),
     pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+    authenticatorSelection: { residentKey: 'required' },
     ...overrides,
   };
 }
 
-async function failure(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(CeremonyError);
-    return (error as CeremonyError).name;
-  }
-  throw new Error('the ceremony succeeded');
-}
 
 /** As in the extension today: no PIN or biometric, so no user verification. */
 function testEnvironment(overrides: Partial<AuthenticatorEnvironment> = {}): AuthenticatorEnvironment {
@@ -73,6 +67,43 @@ describe('createCredential', () => {
     expect(outcome.kind === 'credential' && outcome.credential.clientExtensionResults).toEqual({ credProps: { rk: false } });
   });
 
+  it.each([
+    ['no authenticatorSelection', undefined, false],
+    ['requireResidentKey true', { requireResidentKey: true }, true],
+    ['an unknown residentKey value', { residentKey: 'sometimes' }, false],
+    ['an unknown residentKey value with requireResidentKey', { residentKey: 'sometimes', requireResidentKey: true }, true],
+    ['residentKey preferred', { residentKey: 'preferred' }, true],
+  ])('with %s, makes a discoverable credential: %s (residentKey defaults as §5.4.4 says)', async (_, authenticatorSelection, rk) => {
+    const env = testEnvironment({ ui: scriptedUser(approve()) });
+    const outcome = await createCredential(env, { options: creationOptions({ authenticatorSelection, extensions: { credProps: true } }), caller });
+    expect(outcome.kind === 'credential' && outcome.credential.clientExtensionResults).toEqual({ credProps: { rk } });
+    expect((await env.store.list())[0]!.discoverable).toBe(rk);
+  });
+
+  it.each([
+    ['none', 'none'],
+    [undefined, 'none'],
+    ['something-new', 'none'],
+    ['indirect', 'packed'],
+    ['direct', 'packed'],
+    ['enterprise', 'packed'],
+  ])('attestation %s gives the %s format; packed is a self attestation verifiable with the credential key', async (attestation, fmt) => {
+    const env = testEnvironment({ ui: scriptedUser(approve()) });
+    const outcome = await createCredential(env, { options: creationOptions({ attestation }), caller });
+    if (outcome.kind !== 'credential') throw new Error('expected a credential');
+    const attestationObject = decode(fromBase64url(outcome.credential.response.attestationObject)) as Map<string, unknown>;
+    expect(attestationObject.get('fmt')).toBe(fmt);
+    const attStmt = attestationObject.get('attStmt') as Map<string, unknown>;
+    if (fmt === 'none') {
+      expect(attStmt.size).toBe(0);
+      return;
+    }
+    expect([...attStmt.keys()]).toEqual(['alg', 'sig']);
+    expect(attStmt.get('alg')).toBe(-7);
+    const signed = concat(fromBase64url(outcome.credential.response.authenticatorData), sha256(fromBase64url(outcome.credential.response.clientDataJSON)));
+    expect(await verifyES256(fromBase64url(outcome.credential.response.publicKey!), attStmt.get('sig') as Uint8Array, signed)).toBe(true);
+  });
+
   it('from a cross-origin iframe, sets crossOrigin and topOrigin', async () => {
     const env = testEnvironment({ ui: scriptedUser(approve()) });
     const framed: CallerContext = { origin: 'https://example.com', topOrigin: 'https://shop.test', sameOriginWithAncestors: false };
@@ -92,7 +123,7 @@ describe('createCredential', () => {
     ['userVerification required without a way to verify', 'NotAllowedError', creationOptions({ authenticatorSelection: { userVerification: 'required' } })],
   ])('%s gives %s and stores nothing', async (_, expected, options) => {
     const env = testEnvironment({ ui: scriptedUser(approve()), userVerificationAvailable: false });
-    expect(await failure(createCredential(env, { options, caller }))).toBe(expected);
+    expect(await ceremonyFailure(createCredential(env, { options, caller }))).toBe(expected);
     expect(await env.store.list()).toEqual([]);
   });
 
@@ -107,7 +138,7 @@ describe('createCredential', () => {
     const first = await createCredential(env, { options: creationOptions(), caller });
     if (first.kind !== 'credential') throw new Error('expected a credential');
     const exclude = [{ type: 'public-key', id: first.credential.id }];
-    expect(await failure(createCredential(env, { options: creationOptions({ excludeCredentials: exclude }), caller }))).toBe(
+    expect(await ceremonyFailure(createCredential(env, { options: creationOptions({ excludeCredentials: exclude }), caller }))).toBe(
       'InvalidStateError',
     );
     expect((await env.store.list()).map((record) => record.id)).toEqual([first.credential.id]);
@@ -115,7 +146,7 @@ describe('createCredential', () => {
 
   it('cancel in the prompt gives NotAllowedError', async () => {
     const env = testEnvironment({ ui: scriptedUser({ outcome: 'cancel' }) });
-    expect(await failure(createCredential(env, { options: creationOptions(), caller }))).toBe('NotAllowedError');
+    expect(await ceremonyFailure(createCredential(env, { options: creationOptions(), caller }))).toBe('NotAllowedError');
   });
 
   it('"use another device or security key" hands the request back for the browser', async () => {
@@ -128,7 +159,7 @@ describe('createCredential', () => {
     vi.useFakeTimers();
     const waiting: UserInterface = { prompt: () => new Promise(() => undefined) };
     const env = testEnvironment({ ui: waiting });
-    const result = failure(createCredential(env, { options: creationOptions({ timeout: 1 }), caller }));
+    const result = ceremonyFailure(createCredential(env, { options: creationOptions({ timeout: 1 }), caller }));
     await vi.advanceTimersByTimeAsync(9_999);
     await vi.advanceTimersByTimeAsync(1);
     expect(await result).toBe('NotAllowedError');
@@ -143,7 +174,7 @@ describe('createCredential', () => {
       },
     };
     const env = testEnvironment({ ui: waiting });
-    expect(await failure(createCredential(env, { options: creationOptions(), caller, signal: controller.signal }))).toBe('AbortError');
+    expect(await ceremonyFailure(createCredential(env, { options: creationOptions(), caller, signal: controller.signal }))).toBe('AbortError');
     expect(await env.store.list()).toEqual([]);
   });
 });
@@ -171,14 +202,14 @@ describe('getAssertion', () => {
     await registered(env);
     env.ui = scriptedUser({ outcome: 'cancel' });
     const options = { challenge: 'AAAA', rpId: 'example.com', allowCredentials: [{ type: 'public-key', id: 'AQID' }] };
-    expect(await failure(getAssertion(env, { options, caller }))).toBe('NotAllowedError');
+    expect(await ceremonyFailure(getAssertion(env, { options, caller }))).toBe('NotAllowedError');
   });
 
   it('refuses an rpId the origin may not claim with SecurityError, without asking the user', async () => {
     const env = testEnvironment();
     await registered(env);
     env.ui = scriptedUser();
-    expect(await failure(getAssertion(env, { options: { challenge: 'AAAA', rpId: 'example.org' }, caller }))).toBe('SecurityError');
+    expect(await ceremonyFailure(getAssertion(env, { options: { challenge: 'AAAA', rpId: 'example.org' }, caller }))).toBe('SecurityError');
   });
 
   it('reproduces the none.ES256 authentication vector byte for byte through the whole client', async () => {

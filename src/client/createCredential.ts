@@ -3,11 +3,12 @@ import type { MakeCredentialResult } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
 import { CeremonyError } from '../webauthn/errors';
-import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
+import type { ExtensionInputsJSON, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
 import { type ClientEnvironment, observe } from './clientEnvironment';
-import { resolveRpId } from './rpId';
+import { creationExtensionOutputs, creationExtensions } from './extensions';
+import { resolveRpIdWithRelatedOrigins, type WellKnownFetcher } from './relatedOrigins';
 
 /** "If pubKeyCredParams's size is zero: append ES256 and RS256" (WebAuthn L3 §5.1.3 step 10). */
 const DEFAULT_CRED_PARAMS = [
@@ -15,10 +16,14 @@ const DEFAULT_CRED_PARAMS = [
   { type: 'public-key', alg: -257 },
 ];
 
+const RESIDENT_KEY_VALUES = ['required', 'preferred', 'discouraged'];
+
 export interface CreateRequest {
   options: PublicKeyCredentialCreationOptionsJSON;
   caller: CallerContext;
   signal?: AbortSignal;
+  /** Fetches an rpId's /.well-known/webauthn for related origin requests; absent, they are refused. */
+  fetchWellKnown?: WellKnownFetcher;
 }
 
 /**
@@ -27,13 +32,13 @@ export interface CreateRequest {
  */
 export async function createCredential(
   env: ClientEnvironment,
-  { options, caller, signal }: CreateRequest,
+  { options, caller, signal, fetchWellKnown }: CreateRequest,
 ): Promise<CeremonyOutcome<RegistrationResponseJSON>> {
   // Step 5: "If the length of options.user.id is not between 1 and 64 bytes (inclusive) then throw a TypeError."
   const userId = fromBase64url(options.user.id);
   if (userId.length < 1 || userId.length > 64) throw new CeremonyError('user-id-length', `${userId.length} bytes`);
 
-  const rpId = resolveRpId(caller.origin, options.rp.id);
+  const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, options.rp.id, fetchWellKnown);
 
   // Step 10: keep the entries whose type the client knows; none at all is NotSupportedError.
   const requested = options.pubKeyCredParams.length === 0 ? DEFAULT_CRED_PARAMS : options.pubKeyCredParams;
@@ -41,14 +46,21 @@ export async function createCredential(
   if (pubKeyCredParams.length === 0) throw new CeremonyError('no-supported-credential-type');
 
   const selection = options.authenticatorSelection ?? {};
-  // residentKey: "required" and "preferred" make a discoverable credential, "discouraged" does not.
-  // Absent, Latchkey makes a passkey (discoverable), which "discouraged" permits anyway.
-  const residentKey = selection.residentKey ?? (selection.requireResidentKey ? 'required' : 'preferred');
+  // WebAuthn L3 §5.4.4 residentKey: "If no value is given then the effective value is required
+  // if requireResidentKey is true or discouraged if it is false or absent", and a value the
+  // client does not know is treated as absent. "required" and "preferred" make a discoverable
+  // credential, "discouraged" does not (Chromium answers credProps.rk the same way).
+  const residentKey = RESIDENT_KEY_VALUES.includes(selection.residentKey ?? '')
+    ? selection.residentKey
+    : selection.requireResidentKey
+      ? 'required'
+      : 'discouraged';
   const canKeepResidentKey = env.residentKeyAvailable ?? true;
   if (residentKey === 'required' && !canKeepResidentKey) throw new CeremonyError('resident-key-unsupported');
   const wantsResidentKey = residentKey !== 'discouraged' && canKeepResidentKey;
   const uv = wantsUserVerification(selection.userVerification, env.userVerificationAvailable);
 
+  const extensions = creationExtensions(options.extensions);
   const clientDataJSON = clientDataJSONFor('webauthn.create', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
   const excludeList = (options.excludeCredentials ?? [])
@@ -75,20 +87,32 @@ export async function createCredential(
         pubKeyCredParams,
         excludeList,
         options: { rk: wantsResidentKey, uv },
+        attestation: attestationFormatFor(options.attestation),
+        extensions,
         signal: ceremonySignal,
       }),
     (result) => toRegistrationResponse(result, clientDataJSON, options.extensions),
   );
 }
 
+/**
+ * WebAuthn L3 §5.4.7 AttestationConveyancePreference. "none" (and any value the client does not
+ * know, which the spec says to treat as absent, i.e. "none") gets "none". "direct" and
+ * "enterprise" get a "packed" self attestation, the only statement Latchkey can honestly make
+ * (it has no attestation key, so no x5c and nothing enterprise-identifying). "indirect" lets
+ * the client choose; a self attestation identifies nobody, so Latchkey passes it on as
+ * Chromium does (the differential suite checks this).
+ */
+function attestationFormatFor(preference: string | undefined): 'none' | 'packed' {
+  return preference === 'direct' || preference === 'enterprise' || preference === 'indirect' ? 'packed' : 'none';
+}
+
 function toRegistrationResponse(
   result: MakeCredentialResult,
   clientDataJSON: Uint8Array,
-  extensions: Record<string, unknown> | undefined,
+  extensions: ExtensionInputsJSON | undefined,
 ): RegistrationResponseJSON {
-  const clientExtensionResults: Record<string, unknown> = {};
-  // credProps: "rk … the Resident Key credential property", reported truthfully.
-  if (extensions?.credProps === true) clientExtensionResults.credProps = { rk: result.residentKey };
+  const clientExtensionResults = creationExtensionOutputs(extensions, result);
   const id = toBase64url(result.credentialId);
   return {
     id,

@@ -2,16 +2,21 @@ import { getAssertion as authenticatorGetAssertion } from '../authenticator/getA
 import type { GetAssertionResult } from '../authenticator/types';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { sha256 } from '../webauthn/bytes';
-import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
+import type { AuthenticationResponseJSON, ExtensionInputsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
 import { type ClientEnvironment, observe } from './clientEnvironment';
-import { resolveRpId } from './rpId';
+import { assertionExtensionOutputs, assertionExtensions } from './extensions';
+import { resolveRpIdWithRelatedOrigins, type WellKnownFetcher } from './relatedOrigins';
 
 export interface GetRequest {
   options: PublicKeyCredentialRequestOptionsJSON;
   caller: CallerContext;
   signal?: AbortSignal;
+  /** Fetches an rpId's /.well-known/webauthn for related origin requests; absent, they are refused. */
+  fetchWellKnown?: WellKnownFetcher;
+  /** Hand the request to the browser when Latchkey holds no matching passkey (a user setting). */
+  onlyWithMatchingPasskey?: boolean;
 }
 
 /**
@@ -20,11 +25,12 @@ export interface GetRequest {
  */
 export async function getAssertion(
   env: ClientEnvironment,
-  { options, caller, signal }: GetRequest,
+  { options, caller, signal, fetchWellKnown, onlyWithMatchingPasskey }: GetRequest,
 ): Promise<CeremonyOutcome<AuthenticationResponseJSON>> {
-  const rpId = resolveRpId(caller.origin, options.rpId);
+  const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, options.rpId, fetchWellKnown);
   const uv = wantsUserVerification(options.userVerification, env.userVerificationAvailable);
 
+  const extensions = assertionExtensions(options.extensions, options.allowCredentials ?? []);
   const clientDataJSON = clientDataJSONFor('webauthn.get', options.challenge, caller);
   const clientDataHash = await sha256(clientDataJSON);
   // "If allowCredentials is not empty … credential descriptors whose type is not public-key are ignored."
@@ -49,9 +55,11 @@ export async function getAssertion(
         clientDataHash,
         allowList,
         options: { up: true, uv },
+        handOverWithoutCredentials: onlyWithMatchingPasskey === true,
+        extensions,
         signal: ceremonySignal,
       }),
-    (result) => toAuthenticationResponse(result, clientDataJSON),
+    (result) => toAuthenticationResponse(result, clientDataJSON, options.extensions),
   );
   if (outcome.kind === 'credential') {
     await observe(env.orphans?.observeAssertion({ rpId, credentialId: outcome.credential.id, origin: caller.origin }));
@@ -59,14 +67,18 @@ export async function getAssertion(
   return outcome;
 }
 
-function toAuthenticationResponse(result: GetAssertionResult, clientDataJSON: Uint8Array): AuthenticationResponseJSON {
+function toAuthenticationResponse(
+  result: GetAssertionResult,
+  clientDataJSON: Uint8Array,
+  extensions: ExtensionInputsJSON | undefined,
+): AuthenticationResponseJSON {
   const id = toBase64url(result.credentialId);
   return {
     id,
     rawId: id,
     type: 'public-key',
     authenticatorAttachment: 'platform',
-    clientExtensionResults: {},
+    clientExtensionResults: assertionExtensionOutputs(extensions, result),
     response: {
       clientDataJSON: toBase64url(clientDataJSON),
       authenticatorData: toBase64url(result.authenticatorData),

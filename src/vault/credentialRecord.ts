@@ -30,6 +30,15 @@ export interface CredentialRecord {
   discoverable: boolean;
   backupEligible: boolean;
   backupState: boolean;
+  /**
+   * CTAP 2.1 hmac-secret "CredRandomWithoutUV": 32 random bytes made when the RP asked for
+   * the prf extension at creation; the PRF is HMAC-SHA-256 under it. Absent: no PRF.
+   */
+  prfSecret?: Uint8Array;
+  /** The largeBlob extension's blob (CTAP 2.1 keeps it in a large-blob array under largeBlobKey); absent until written. */
+  largeBlob?: Uint8Array;
+  /** Whether the credential was created with largeBlob support (discoverable credentials only, as CTAP's largeBlobKey). */
+  largeBlobSupported?: boolean;
   createdAt: number;
   lastUsedAt: number | null;
 }

@@ -131,3 +131,33 @@ describe('Signal API options', () => {
     expect(convert).toThrow(TypeError);
   });
 });
+
+describe('extension inputs: carried as JSON, unknown ones dropped', () => {
+  it('prf eval and evalByCredential, largeBlob and credProps: BufferSources become base64url', () => {
+    const extensions = {
+      credProps: 1,
+      prf: { eval: { first: new Uint8Array([1]), second: new Uint8Array([2]).buffer }, evalByCredential: { AQID: { first: new Uint8Array([3]) } } },
+      largeBlob: { read: true, write: new Uint8Array([4]) },
+      somethingElse: { x: 1 },
+    };
+    expect(requestOptionsToJSON({ challenge: new Uint8Array(1), extensions: { prf: extensions.prf, largeBlob: extensions.largeBlob, somethingElse: 1 } }).extensions).toEqual({
+      prf: { eval: { first: 'AQ', second: 'Ag' }, evalByCredential: { AQID: { first: 'Aw' } } },
+      largeBlob: { read: true, write: 'BA' },
+    });
+    expect(creationOptionsToJSON({ ...valid(), extensions: { credProps: 1, largeBlob: { support: 'required' }, prf: {} } }).extensions).toEqual({
+      credProps: true,
+      largeBlob: { support: 'required' },
+      prf: {},
+    });
+  });
+
+  it('a prf input without first is a TypeError, as the IDL requires it', () => {
+    expect(() => requestOptionsToJSON({ challenge: new Uint8Array(1), extensions: { prf: { eval: {} } } })).toThrow(TypeError);
+  });
+
+  it('credProps at get() is NotSupportedError, as Chromium answers', () => {
+    expect(() => requestOptionsToJSON({ challenge: new Uint8Array(1), extensions: { credProps: true } })).toThrow(
+      expect.objectContaining({ name: 'NotSupportedError' }),
+    );
+  });
+});

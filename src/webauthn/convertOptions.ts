@@ -12,6 +12,8 @@
 import { toBase64url } from './base64url';
 import type {
   CredentialMediationRequirement,
+  ExtensionInputsJSON,
+  PrfValuesJSON,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialDescriptorJSON,
   PublicKeyCredentialRequestOptionsJSON,
@@ -89,11 +91,47 @@ function descriptor(value: unknown, path: Path): PublicKeyCredentialDescriptorJS
   return { type, id, ...(transports ? { transports } : {}) };
 }
 
-function extensionInputs(value: unknown, path: Path): Record<string, unknown> | undefined {
+function prfValues(value: unknown, path: Path): PrfValuesJSON {
+  const name = 'AuthenticationExtensionsPRFValues';
+  const dict = dictionary(value, path, name);
+  const first = bufferSource(required(dict, 'first', path, name), [...path, `${name}/first`]);
+  const second = optional(dict, 'second', (v) => bufferSource(v, [...path, `${name}/second`]));
+  return { first, ...(second !== undefined ? { second } : {}) };
+}
+
+/** record<DOMString, AuthenticationExtensionsPRFValues>: own enumerable string keys, in order. */
+function prfValuesRecord(value: unknown, path: Path): Record<string, PrfValuesJSON> {
+  const dict = dictionary(value, path, 'record<DOMString, AuthenticationExtensionsPRFValues>');
+  const out: Record<string, PrfValuesJSON> = {};
+  for (const key of Object.keys(dict)) out[key] = prfValues(dict[key], path);
+  return out;
+}
+
+/**
+ * AuthenticationExtensionsClientInputs, for the extensions Latchkey implements: credProps,
+ * prf (§10.1.4) and largeBlob (§10.1.5). Everything else is left out.
+ */
+function extensionInputs(value: unknown, path: Path): ExtensionInputsJSON | undefined {
   if (value === undefined) return undefined;
   const dict = dictionary(value, path, 'AuthenticationExtensionsClientInputs');
-  const out: Record<string, unknown> = {};
+  const at = (member: string): Path => [...path, `AuthenticationExtensionsClientInputs/${member}`];
+  const out: ExtensionInputsJSON = {};
   if (dict.credProps !== undefined) out.credProps = Boolean(dict.credProps);
+  if (dict.largeBlob !== undefined) {
+    const name = 'AuthenticationExtensionsLargeBlobInputs';
+    const blob = dictionary(dict.largeBlob, at('largeBlob'), name);
+    const support = optional(blob, 'support', (v) => domString(v, at('largeBlob')));
+    const read = optional(blob, 'read', Boolean);
+    const write = optional(blob, 'write', (v) => bufferSource(v, [...at('largeBlob'), `${name}/write`]));
+    out.largeBlob = { ...(support !== undefined ? { support } : {}), ...(read !== undefined ? { read } : {}), ...(write !== undefined ? { write } : {}) };
+  }
+  if (dict.prf !== undefined) {
+    const name = 'AuthenticationExtensionsPRFInputs';
+    const prf = dictionary(dict.prf, at('prf'), name);
+    const evaluate = optional(prf, 'eval', (v) => prfValues(v, [...at('prf'), `${name}/eval`]));
+    const byCredential = optional(prf, 'evalByCredential', (v) => prfValuesRecord(v, [...at('prf'), `${name}/evalByCredential`]));
+    out.prf = { ...(evaluate ? { eval: evaluate } : {}), ...(byCredential ? { evalByCredential: byCredential } : {}) };
+  }
   return out;
 }
 
@@ -174,6 +212,10 @@ export function requestOptionsToJSON(publicKey: unknown): PublicKeyCredentialReq
   const rpId = optional(dict, 'rpId', (v) => domString(v, at('rpId')));
   const timeout = optional(dict, 'timeout', unsignedLong);
   const userVerification = optional(dict, 'userVerification', (v) => domString(v, at('userVerification')));
+  // credProps is a registration extension; Chromium refuses it at get() rather than ignoring it.
+  if (isObject(dict.extensions) && dict.extensions.credProps !== undefined) {
+    throw new DOMException("The 'credProps' extension is only valid when creating a credential", 'NotSupportedError');
+  }
   return {
     challenge,
     ...(timeout !== undefined ? { timeout } : {}),

@@ -16,6 +16,7 @@ export type PageErrorName =
   | 'TypeError'
   | 'EncodingError'
   | 'ConstraintError'
+  | 'SyntaxError'
   | 'UnknownError';
 
 interface FailureEntry {
@@ -46,6 +47,16 @@ export const FAILURES = {
     name: 'NotAllowedError',
     explanation: 'Latchkey supports none of the signature algorithms the site accepts.',
     fix: 'Use another device or security key, or ask the site to accept ES256 (-7).',
+  },
+  'extension-not-supported': {
+    name: 'NotSupportedError',
+    explanation: 'The site combined extension inputs that the WebAuthn specification does not allow together (or in this ceremony).',
+    fix: 'This is a bug in the site; its developers should check the prf/largeBlob inputs against the WebAuthn specification.',
+  },
+  'extension-syntax': {
+    name: 'SyntaxError',
+    explanation: 'The site named a credential in prf.evalByCredential that is not base64url or not in allowCredentials.',
+    fix: 'This is a bug in the site: evalByCredential keys must be base64url ids of credentials listed in allowCredentials.',
   },
   'opaque-origin': {
     name: 'NotAllowedError',

@@ -14,6 +14,28 @@ const descriptor = z.object({
   transports: z.array(z.string()).optional(),
 });
 
+const prfValues = z.object({ first: base64url, second: base64url.optional() });
+
+/** The extension inputs Latchkey implements; convertOptions.ts drops every other one in the page. */
+const extensionInputs = z.object({
+  credProps: z.boolean().optional(),
+  prf: z
+    .object({
+      eval: prfValues.optional(),
+      // Keys are the page's strings; the client checks they are base64url credential ids (SyntaxError otherwise).
+      evalByCredential: z.record(z.string().max(2048), prfValues).optional(),
+    })
+    .optional(),
+  largeBlob: z
+    .object({
+      support: z.string().optional(),
+      read: z.boolean().optional(),
+      // CTAP 2.1 authenticators commonly offer 1024 bytes or more of large-blob storage; Latchkey allows 64 KiB per credential.
+      write: base64url.max(87_382).optional(),
+    })
+    .optional(),
+});
+
 export const creationOptionsJSON = z.object({
   rp: z.object({ id: z.string().optional(), name: z.string() }),
   user: z.object({ id: base64url, name: z.string(), displayName: z.string() }),
@@ -32,7 +54,7 @@ export const creationOptionsJSON = z.object({
   hints: z.array(z.string()).optional(),
   attestation: z.string().optional(),
   attestationFormats: z.array(z.string()).optional(),
-  extensions: z.record(z.string(), z.unknown()).optional(),
+  extensions: extensionInputs.optional(),
 });
 
 export const requestOptionsJSON = z.object({
@@ -42,7 +64,7 @@ export const requestOptionsJSON = z.object({
   allowCredentials: z.array(descriptor).optional(),
   userVerification: z.string().optional(),
   hints: z.array(z.string()).optional(),
-  extensions: z.record(z.string(), z.unknown()).optional(),
+  extensions: extensionInputs.optional(),
 });
 
 const requestId = z.string().min(1).max(64);
@@ -137,10 +159,12 @@ export const settingsPatch = z
   .object({
     /** Tester mode: ceremonies are approved without a prompt. Never settable by a page. */
     testerAutoApprove: z.boolean(),
+    /** Sign-in: step in only when Latchkey holds a matching passkey; otherwise the browser answers, untouched. */
+    onlyWithMatchingPasskey: z.boolean(),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
-export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false };
+export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false };
 
 /** Extension pages (popup, prompt window) → service worker. Refused from content scripts. */
 export const extensionRequest = z.discriminatedUnion('kind', [

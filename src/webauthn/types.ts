@@ -26,6 +26,29 @@ export interface PublicKeyCredentialDescriptorJSON {
   transports?: string[];
 }
 
+/** AuthenticationExtensionsPRFValues (WebAuthn L3 §10.1.4), binary members as base64url. */
+export interface PrfValuesJSON {
+  first: Base64URLString;
+  second?: Base64URLString;
+}
+
+/**
+ * The extension inputs Latchkey carries across the boundary (unknown ones are dropped in the
+ * page, as "the client … MUST ignore any extensions it does not support").
+ */
+export interface ExtensionInputsJSON {
+  credProps?: boolean;
+  prf?: { eval?: PrfValuesJSON; evalByCredential?: Record<string, PrfValuesJSON> };
+  largeBlob?: { support?: string; read?: boolean; write?: Base64URLString };
+}
+
+/** Client extension outputs in JSON form (binary members as base64url, as toJSON() gives them). */
+export interface ExtensionOutputsJSON {
+  credProps?: { rk: boolean };
+  prf?: { enabled?: boolean; results?: PrfValuesJSON };
+  largeBlob?: { supported?: boolean; blob?: Base64URLString; written?: boolean };
+}
+
 export interface PublicKeyCredentialCreationOptionsJSON {
   rp: { id?: string; name: string };
   user: { id: Base64URLString; name: string; displayName: string };
@@ -42,7 +65,7 @@ export interface PublicKeyCredentialCreationOptionsJSON {
   hints?: string[];
   attestation?: string;
   attestationFormats?: string[];
-  extensions?: Record<string, unknown>;
+  extensions?: ExtensionInputsJSON;
 }
 
 export interface PublicKeyCredentialRequestOptionsJSON {
@@ -52,7 +75,7 @@ export interface PublicKeyCredentialRequestOptionsJSON {
   allowCredentials?: PublicKeyCredentialDescriptorJSON[];
   userVerification?: string;
   hints?: string[];
-  extensions?: Record<string, unknown>;
+  extensions?: ExtensionInputsJSON;
 }
 
 /** What RegistrationResponseJSON and AuthenticationResponseJSON share. */
@@ -61,7 +84,7 @@ interface PublicKeyCredentialJSON {
   rawId: Base64URLString;
   type: 'public-key';
   authenticatorAttachment: 'platform' | 'cross-platform' | null;
-  clientExtensionResults: Record<string, unknown>;
+  clientExtensionResults: ExtensionOutputsJSON;
 }
 
 export interface RegistrationResponseJSON extends PublicKeyCredentialJSON {

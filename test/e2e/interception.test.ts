@@ -101,6 +101,7 @@ describe.each(browsersUnderTest())('%s', (browserName) => {
             user: { id: new Uint8Array([1, 2, 3]), name: 'shape', displayName: 'Shape' },
             challenge: new Uint8Array(32),
             pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+            authenticatorSelection: { residentKey: 'required' },
             extensions: { credProps: true },
           },
         })) as PublicKeyCredential;

@@ -23,11 +23,12 @@ describe('the two packages', () => {
     expect(firefox.permissions).toEqual(chromium.permissions);
   });
 
-  it('both ask only for storage and webNavigation, expose no resource to pages, and carry a strict CSP', () => {
+  it('both ask only for storage, webNavigation and the related-origins files, expose no resource to pages, and carry a strict CSP', () => {
     for (const name of ['chromium', 'firefox'] as const) {
       const manifest = manifestOf(name);
       expect(manifest.permissions).toEqual(['storage', 'webNavigation']);
-      expect(manifest.host_permissions).toBeUndefined();
+      // Only the WebAuthn related-origins file (/.well-known/webauthn), fetched by the worker.
+      expect(manifest.host_permissions).toEqual(['https://*/.well-known/webauthn']);
       expect(manifest.web_accessible_resources ?? []).toEqual([]);
       const csp: string = manifest.content_security_policy.extension_pages;
       expect(csp).toContain("script-src 'self'");
