@@ -1,3 +1,4 @@
+import { credentialAlgorithms } from '../authenticator/keys';
 import { isRegistrableDomainSuffixOrEqual } from '../client/rpId';
 import { FAILURES, type FailureCode } from '../webauthn/errors';
 import { algorithmName } from './decodeAuthenticatorData';
@@ -113,7 +114,10 @@ function evidenceFor(code: FailureCode, record: CeremonyRecord, message: string)
       evidence.push(
         `The site accepts: ${(request.algorithms ?? []).map((alg) => `${algorithmName(alg)} (${alg})`).join(', ') || 'nothing'}.`,
       );
-      if (code === 'no-common-algorithm') evidence.push('Latchkey signs with ES256 (-7) only.');
+      if (code === 'no-common-algorithm') {
+        const ours = [...credentialAlgorithms.keys()].map((alg) => `${algorithmName(alg)} (${alg})`).join(', ');
+        evidence.push(`Latchkey signs with ${ours}.`);
+      }
       break;
     case 'timed-out':
       evidence.push(
