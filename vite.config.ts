@@ -55,7 +55,7 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       rollupOptions: {
         // Pages the manifest does not name still ship in the package.
-        input: { prompt: 'extension/prompt/index.html' },
+        input: { prompt: 'extension/prompt/index.html', diagnostics: 'extension/diagnostics/index.html' },
       },
     },
     server: { port: 5173, strictPort: true },

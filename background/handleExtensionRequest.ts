@@ -9,6 +9,7 @@ import { toPasskeyView } from '../src/vault/passkeyView';
 import { MIN_PIN_LENGTH, VaultLockedError } from '../src/vault/vault';
 import { minPinLength } from '../src/settings/sitePolicy';
 import { type ExtensionError, type ExtensionReply, type ExtensionRequest, extensionRequest } from '../src/webauthn/messages';
+import { recordStore } from './diagnostics';
 import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
 import { loadPolicy, loadSettings, loadSites, saveSettings, saveSiteMode } from './settings';
 import type { Services } from './services';
@@ -49,6 +50,16 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
         await saveSettings({ testerAutoApprove: true });
       return { result: await virtual.command(request.command, request.params) };
     }
+    case 'diagnostics.list': {
+      const filter = {
+        ...(request.tabId !== undefined ? { tabId: request.tabId } : {}),
+        ...(request.limit ? { limit: request.limit } : {}),
+      };
+      return { records: await (await recordStore()).list(filter) };
+    }
+    case 'diagnostics.clear':
+      await (await recordStore()).clear();
+      return { ok: true };
   }
   const { db, vault, orphans } = await services();
   const status = async () => ({ vault: await vault.status() });

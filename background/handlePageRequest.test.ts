@@ -21,6 +21,12 @@ const malformed: [string, unknown][] = [
   }],
   ['an oversized request id', { kind: 'abort', requestId: 'x'.repeat(65) }],
   ['a signal with a credential id that is not base64url', { kind: 'signal-unknown-credential', requestId: 'a', rpId: 'example.com', credentialId: 'a+b/' }],
+  ['a diagnostics report with an unknown status', { kind: 'report', requestId: 'a', outcome: { status: 'rewritten' } }],
+  ['a diagnostics report with an oversized response', {
+    kind: 'report',
+    requestId: 'a',
+    outcome: { status: 'success', response: { response: { clientDataJSON: 'A'.repeat(70_000) } } },
+  }],
   ['a signal without its user id', { kind: 'signal-current-user-details', requestId: 'a', rpId: 'example.com', name: 'n', displayName: 'd' }],
 ];
 

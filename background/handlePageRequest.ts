@@ -1,16 +1,20 @@
 import { LATCHKEY_AAGUID } from '../src/authenticator/aaguid';
-import { applySignal } from '../src/client/applySignal';
-import { type CallerContext, TIMEOUT_RANGE } from '../src/client/ceremony';
 import type { ClientEnvironment } from '../src/client/clientEnvironment';
 import { createCredential } from '../src/client/createCredential';
+import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
+import { type CallerContext, TIMEOUT_RANGE } from '../src/client/ceremony';
 import type { CredentialStore } from '../src/vault/credentialRecord';
-import { countCredentials } from '../src/vault/credentialMetadata';
+import { countCredentials, listCredentialMetadata } from '../src/vault/credentialMetadata';
 import { createMemoryCredentialStore } from '../src/vault/memoryCredentialStore';
-import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
+import { decodeRequest } from '../src/diagnostics/decodeRequest';
+import type { RecordContext, RecordedOutcome, ResponseJSONLike } from '../src/diagnostics/record';
+import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
-import { type PageReply, pageRequest } from '../src/webauthn/messages';
+import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
+import { recorder as workerRecorder } from './diagnostics';
+import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
 import { askForVault, focusTab, promptUserInterface } from './promptWindows';
 import type { Services } from './services';
 import { loadPolicy, loadSettings, saveSiteMode, siteDecision } from './settings';
@@ -19,6 +23,8 @@ import { fetchWellKnown } from './wellKnownFetcher';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
+/** Diagnostics reports being written, by the same key, so that they are applied in order. */
+const reporting = new Map<string, Promise<void>>();
 
 function frameOf(sender: chrome.runtime.MessageSender): string {
   return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}`;
@@ -40,6 +46,74 @@ function errorReply(error: unknown): PageReply {
   return { kind: 'error', name: 'UnknownError', message: `Latchkey failed unexpectedly: ${message}` };
 }
 
+function outcomeOf(reply: PageReply): RecordedOutcome {
+  switch (reply.kind) {
+    case 'credential':
+      return { status: 'success', response: reply.credential as unknown as ResponseJSONLike };
+    case 'done':
+      return { status: 'success' };
+    case 'fallback':
+    case 'alive':
+      return { status: 'pending' };
+    case 'error':
+      return { status: 'error', name: reply.name, message: reply.message };
+  }
+}
+
+type RecordedRequest = Exclude<PageRequest, { kind: 'abort' | 'report' | 'ping' }>;
+
+/** What the recorder learns about the caller: from the browser (DESIGN invariant 1). */
+function recordBase(
+  sender: chrome.runtime.MessageSender,
+  key: string,
+  caller: CallerContext,
+  request: RecordedRequest,
+  answeredBy: 'latchkey' | 'browser',
+) {
+  return {
+    key,
+    requestId: request.requestId,
+    operation: request.kind,
+    startedAt: Date.now(),
+    tabId: sender.tab?.id ?? -1,
+    frameId: sender.frameId ?? -1,
+    topOrigin: caller.topOrigin,
+    origin: caller.origin,
+    sameOriginWithAncestors: caller.sameOriginWithAncestors,
+    request: decodeRequest(request),
+    answeredBy,
+  };
+}
+
+/** Waits for a recorder step, but never longer than `ms`: the log must not hold a ceremony up. */
+function atMost(step: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([step, new Promise((resolve) => setTimeout(resolve, ms))]);
+}
+
+/**
+ * The MAIN world's report of what the browser's own WebAuthn answered. A pass-through request
+ * (conditional mediation) is announced by its first report; later reports only update the
+ * record of the same tab, frame, document and request id, and only while it is pending.
+ */
+async function recordReport(
+  request: Extract<PageRequest, { kind: 'report' }>,
+  sender: chrome.runtime.MessageSender,
+  key: string,
+  recorder: Recorder,
+): Promise<void> {
+  if (request.passThrough) {
+    const caller = await callerContextOf(sender);
+    const { operation, options, mediation } = request.passThrough;
+    const asked = (
+      operation === 'create'
+        ? { kind: 'create', requestId: request.requestId, options, mediation }
+        : { kind: 'get', requestId: request.requestId, options, mediation }
+    ) as RecordedRequest;
+    await recorder.begin({ ...recordBase(sender, key, caller, asked, 'browser'), browserReason: 'pass-through' });
+  }
+  if (request.outcome.status !== 'pending') await recorder.report(key, request.outcome);
+}
+
 /**
  * One request relayed from a page. The message is validated here (DESIGN invariant 6): a
  * malformed one is answered with a TypeError and touches nothing.
@@ -48,6 +122,7 @@ export async function handlePageRequest(
   message: unknown,
   sender: chrome.runtime.MessageSender,
   services: () => Promise<Services>,
+  recorder: Recorder = workerRecorder,
 ): Promise<PageReply | undefined> {
   const parsed = pageRequest.safeParse(message);
   if (!parsed.success) {
@@ -60,34 +135,56 @@ export async function handlePageRequest(
     return undefined;
   }
   if (request.kind === 'ping') return { kind: 'alive', running: running.has(key) };
+  if (request.kind === 'report') {
+    // A pass-through request's first report creates the record; its next one may follow at once.
+    // Runtime messages are handled concurrently, so the reports of one request wait for each other.
+    const previous = reporting.get(key) ?? Promise.resolve();
+    const current = previous.then(() => recordReport(request, sender, key, recorder)).catch(() => undefined);
+    reporting.set(key, current);
+    await current;
+    if (reporting.get(key) === current) reporting.delete(key);
+    return undefined;
+  }
   if (running.has(key)) return { kind: 'error', name: 'NotAllowedError', message: 'A request with this id is already running.' };
   const controller = new AbortController();
   running.set(key, controller);
+  let begun: Promise<void> = Promise.resolve();
+  let reply: PageReply | undefined;
+  let failure: unknown;
+  let origin = sender.origin ?? 'null';
   try {
     const [caller, settings, service] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
     const { orphans, virtual, vault } = service;
+    origin = caller.origin;
+    begun = recorder.begin(recordBase(sender, key, caller, request, 'latchkey'));
     if (request.kind !== 'create' && request.kind !== 'get') {
       // Names can only be changed in an unlocked vault; the detector's evidence needs no key.
       const store = (await vault.status()).locked ? null : await vault.credentialStore();
       await applySignal(request, caller, store, orphans);
-      return { kind: 'done' };
+      reply = { kind: 'done' };
+      return reply;
     }
     const host = hostOf(caller);
     // A site set to "hand to the browser" (by the user or the organisation) never sees Latchkey's UI.
     const [site, policy] = await Promise.all([siteDecision(host), loadPolicy()]);
-    if (site.mode === 'browser') return { kind: 'fallback' };
-
+    if (site.mode === 'browser') {
+      await atMost(begun.then(() => recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'site-setting' })), 1_000);
+      return { kind: 'fallback' };
+    }
     const base = {
       randomBytes: (length: number) => crypto.getRandomValues(new Uint8Array(length)),
       now: () => Date.now(),
       aaguid: LATCHKEY_AAGUID,
     };
-    // Tester mode with a virtual authenticator for this origin: it answers with its own credentials, no vault.
+    // Tester mode with a virtual authenticator for this origin: it answers, with its own credentials.
     const authenticator = settings.testerAutoApprove ? await virtual.select(caller.origin) : null;
     const frame = frameOf(sender);
     const prompts = !settings.testerAutoApprove;
     if (prompts && promptingFrames.has(frame)) {
-      return { kind: 'error', name: 'NotAllowedError', message: 'A request is already pending.' };
+      // Chromium's own words for the page; the catalogue's code for the log.
+      failure = new CeremonyError('request-pending');
+      reply = { kind: 'error', name: 'NotAllowedError', message: 'A request is already pending.' };
+      return reply;
     }
     if (prompts) promptingFrames.add(frame);
     // The testing API's ceremony log, for ceremonies a virtual authenticator answered.
@@ -110,15 +207,18 @@ export async function handlePageRequest(
         const rpIdHint = request.kind === 'create' ? (request.options.rp.id ?? host) : (request.options.rpId ?? host);
         const opened = await openVaultFor(request.kind, service, caller, rpIdHint, settings.testerAutoApprove, controller.signal);
         if (opened === 'use-another') {
+          await atMost(
+            begun.then(() =>
+              recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
+            ),
+            1_000,
+          );
           await focusTab(sender.tab);
           return { kind: 'fallback' };
         }
         if (opened === 'cancel') throw new CeremonyError('user-cancelled', 'The Latchkey vault was not unlocked.');
         if (policy.pinRequired && !opened.pinSet) {
-          throw new CeremonyError(
-            'user-verification-unavailable',
-            'Your organisation requires a Latchkey PIN: set one in the Latchkey popup.',
-          );
+          throw new CeremonyError('user-verification-unavailable', 'Your organisation requires a Latchkey PIN: set one in the Latchkey popup.');
         }
         env = {
           ...base,
@@ -148,9 +248,18 @@ export async function handlePageRequest(
             });
       if (outcome.kind === 'credential') {
         await logCeremony('ok', outcome.credential.id);
-        return { kind: 'credential', credential: outcome.credential };
+        reply = { kind: 'credential', credential: outcome.credential };
+        return reply;
       }
       await logCeremony('handed to the browser');
+      // The browser's own WebAuthn answers now; the page reports how it ended. The record must say
+      // so before that report can arrive.
+      await atMost(
+        begun.then(() =>
+          recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
+        ),
+        1_000,
+      );
     } catch (error) {
       await logCeremony(error instanceof Error ? error.name : 'Error');
       throw error;
@@ -160,10 +269,48 @@ export async function handlePageRequest(
     await focusTab(sender.tab);
     return { kind: 'fallback' };
   } catch (error) {
-    return errorReply(error);
+    failure = error;
+    reply = errorReply(error);
+    return reply;
   } finally {
     running.delete(key);
+    if (reply) void finishRecord(recorder, begun, key, reply, failure, request, origin, services);
   }
+}
+
+/** Writes the outcome, with what the orphan detector knew when there was no passkey to offer. */
+async function finishRecord(
+  recorder: Recorder,
+  begun: Promise<void>,
+  key: string,
+  reply: PageReply,
+  failure: unknown,
+  request: RecordedRequest,
+  origin: string,
+  services: () => Promise<Services>,
+): Promise<void> {
+  await begun;
+  const outcome = outcomeOf(reply);
+  if (outcome.status === 'error' && failure instanceof CeremonyError) outcome.code = failure.code;
+  let context: RecordContext | undefined;
+  if (outcome.status === 'error' && outcome.code === 'no-credentials' && request.kind === 'get') {
+    try {
+      const { db, orphans } = await services();
+      const rpId = request.options.rpId ?? new URL(origin).hostname;
+      const records = (await listCredentialMetadata(db)).filter((record) => record.rpId === rpId);
+      const verdicts = await orphans.verdicts(records);
+      context = {
+        passkeysForRp: records.map((record) => ({
+          credentialId: record.id,
+          health: verdicts.get(record.id)?.health ?? 'ok',
+          reason: verdicts.get(record.id)?.reason ?? '',
+        })),
+      };
+    } catch {
+      // Evidence is a help, not a requirement.
+    }
+  }
+  await recorder.finish(key, outcome, context ? { context } : {});
 }
 
 function hostOf(caller: CallerContext): string {

@@ -66,6 +66,48 @@ import { installStatics } from './statics';
     });
   }
 
+  /**
+   * Diagnostics: tells the worker how a ceremony the browser's own WebAuthn took ended (the worker
+   * records it; only the record of this frame's request id can change). The page gets the
+   * browser's own result, untouched; a reporting failure changes nothing for it.
+   */
+  function reported<T>(
+    requestId: string,
+    result: Promise<T>,
+    passThrough?: Extract<PageRequest, { kind: 'report' }>['passThrough'],
+  ): Promise<T> {
+    const report = (outcome: Extract<PageRequest, { kind: 'report' }>['outcome']) => {
+      try {
+        send({ request: { kind: 'report', requestId, outcome, ...(passThrough ? { passThrough } : {}) } satisfies PageRequest });
+      } catch {
+        // Nothing the page should notice.
+      }
+      passThrough = undefined;
+    };
+    if (passThrough) report({ status: 'pending' });
+    result.then(
+      (credential) => {
+        let response: unknown;
+        try {
+          response = (credential as { toJSON?: () => unknown } | null)?.toJSON?.();
+        } catch {
+          response = undefined;
+        }
+        report(response ? { status: 'success', response: response as never } : { status: 'success' });
+      },
+      (error: unknown) =>
+        report({
+          status: 'error',
+          name: error instanceof Error || error instanceof DOMException ? error.name : 'Error',
+          message:
+            error instanceof Error || error instanceof DOMException
+              ? String(error.message).slice(0, 2_000)
+              : String(error).slice(0, 2_000),
+        }),
+    );
+    return result;
+  }
+
   /** Resolves once this document has focus again, or after FOCUS_WAIT_MS (the browser then decides). */
   function focusReturned(): Promise<void> {
     if (document.hasFocus()) return Promise.resolve();
@@ -123,7 +165,7 @@ import { installStatics } from './statics';
         // refuse WebAuthn to a document without focus, and the focus was in Latchkey's window until
         // a moment ago: the worker gives it back to this tab, and the request waits for it.
         await focusReturned();
-        return native.call(container, options as CredentialCreationOptions);
+        return reported(request.requestId, native.call(container, options as CredentialCreationOptions));
       case 'error':
         throw errorFor(reply);
       case 'done':
@@ -143,12 +185,18 @@ import { installStatics } from './statics';
     signalCurrentUserDetails: (PublicKeyCredential as unknown as Record<string, unknown>).signalCurrentUserDetails,
   };
 
-  async function signal(name: keyof typeof nativeSignals, options: unknown, toRequest: (requestId: string) => PageRequest): Promise<undefined> {
+  async function signal(
+    name: keyof typeof nativeSignals,
+    options: unknown,
+    toRequest: (requestId: string) => PageRequest,
+  ): Promise<undefined> {
     let request: PageRequest;
     try {
       request = toRequest(randomUUID());
     } catch (error) {
-      throw error instanceof TypeError ? new TypeError(`Failed to execute '${name}' on 'PublicKeyCredential': ${error.message}`) : error;
+      throw error instanceof TypeError
+        ? new TypeError(`Failed to execute '${name}' on 'PublicKeyCredential': ${error.message}`)
+        : error;
     }
     const reply = await ask(request, undefined);
     if (reply.kind === 'error') throw errorFor(reply);
@@ -184,7 +232,12 @@ import { installStatics } from './statics';
     },
   };
   for (const name of Object.keys(signals) as (keyof typeof signals)[]) {
-    Object.defineProperty(PublicKeyCredential, name, { value: signals[name], writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(PublicKeyCredential, name, {
+      value: signals[name],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
 
   /**
@@ -200,7 +253,10 @@ import { installStatics } from './statics';
   function refuseWithoutFramePermission(operation: 'create' | 'get'): void {
     const feature = operation === 'create' ? 'publickey-credentials-create' : 'publickey-credentials-get';
     if (allowsFeature && !allowsFeature(feature)) {
-      throw new DOMException(`The '${feature}' feature is not enabled in this document. Permissions Policy may be used to delegate Web Authentication capabilities to cross-origin child frames.`, 'NotAllowedError');
+      throw new DOMException(
+        `The '${feature}' feature is not enabled in this document. Permissions Policy may be used to delegate Web Authentication capabilities to cross-origin child frames.`,
+        'NotAllowedError',
+      );
     }
     const crossOrigin = ancestorOrigins?.some((ancestor) => ancestor !== location.origin) ?? false;
     if (operation === 'create' && crossOrigin && userActivation && !userActivation.isActive) {
@@ -209,7 +265,32 @@ import { installStatics } from './statics';
   }
 
   function isOurs(container: unknown, options: unknown): options is Options {
-    return container instanceof CredentialsContainer && typeof options === 'object' && options !== null && (options as Options).publicKey !== undefined;
+    return (
+      container instanceof CredentialsContainer &&
+      typeof options === 'object' &&
+      options !== null &&
+      (options as Options).publicKey !== undefined
+    );
+  }
+
+  /**
+   * A request Latchkey passes straight to the browser (conditional mediation), recorded in the
+   * diagnostics log with the browser's outcome. A request whose options do not convert is passed
+   * on unrecorded: the browser answers it with its own TypeError.
+   */
+  function passedThrough<T>(
+    operation: 'create' | 'get',
+    options: Options,
+    call: () => Promise<T>,
+    toJSON: () => unknown,
+  ): Promise<T> {
+    let passThrough: Extract<PageRequest, { kind: 'report' }>['passThrough'];
+    try {
+      passThrough = { operation, options: toJSON(), mediation: 'conditional' } as typeof passThrough;
+    } catch {
+      return call();
+    }
+    return reported(randomUUID(), call(), passThrough);
   }
 
   /**
@@ -223,13 +304,27 @@ import { installStatics } from './statics';
         if (!isOurs(this, options)) return fallbackCreate.call(this, options);
         // Conditional create (a passkey offered right after a password sign-in) is the browser's
         // call: it alone knows whether a password was just used. Latchkey hands it over untouched.
-        if ((options as Options).mediation === 'conditional') return fallbackCreate.call(this, options);
+        if ((options as Options).mediation === 'conditional') {
+          return passedThrough(
+            'create',
+            options,
+            () => fallbackCreate.call(this, options),
+            () => creationOptionsToJSON((options as Options).publicKey),
+          );
+        }
         return ceremony('create', this, options, fallbackCreate);
       },
       get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
         if (!isOurs(this, options)) return fallbackGet.call(this, options);
         // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
-        if ((options as Options).mediation === 'conditional') return fallbackGet.call(this, options);
+        if ((options as Options).mediation === 'conditional') {
+          return passedThrough(
+            'get',
+            options,
+            () => fallbackGet.call(this, options),
+            () => requestOptionsToJSON((options as Options).publicKey),
+          );
+        }
         return ceremony('get', this, options, fallbackGet as typeof nativeCreate);
       },
     };

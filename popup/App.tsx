@@ -69,6 +69,16 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
             {total === null ? `${passkeys.length}+ passkeys` : `${total} ${total === 1 ? 'passkey' : 'passkeys'}`}
           </span>
         ) : null}
+        <a
+          class="diagnostics-link"
+          href="../extension/diagnostics/index.html"
+          target="_blank"
+          rel="noopener"
+          data-testid="diagnostics-link"
+          title="Every passkey request sites made, decoded and explained"
+        >
+          Diagnostics
+        </a>
         <button type="button" class="lock-now" data-testid="lock-now" disabled={vault.busy} onClick={() => void vault.run({ kind: 'vault.lock' })}>
           Lock
         </button>

@@ -248,7 +248,11 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Latchk
     openExtensionPage: openPage,
     waitForExtensionPage,
     async close() {
+      const process = browser.process();
+      const exited = process && process.exitCode === null ? new Promise((resolve) => process.once('exit', resolve)) : null;
       await browser.close();
+      // Until the process has exited, the profile's databases may still be written (tests read them).
+      await exited;
       if (temporaryProfile) rmSync(temporaryProfile, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 /** Helpers for the demo RP's page API and Latchkey's own windows. */
 import type { Browser, Page } from 'puppeteer-core';
+import type { CeremonyRecord } from '../diagnostics/record';
 import type { PasskeyView } from '../webauthn/messages';
 import type { LatchkeyBrowser } from './launchBrowser';
 
@@ -66,4 +67,68 @@ export async function storedPasskeys(latchkey: LatchkeyBrowser): Promise<Passkey
   const reply = await page.evaluate(() => chrome.runtime.sendMessage({ kind: 'passkeys.list' }));
   if (!reply?.passkeys) throw new Error(`passkeys.list failed: ${JSON.stringify(reply)}`);
   return reply.passkeys;
+}
+
+/** A ceremony started in a page that waits until the test aborts it (a hand-over, an autofill request). */
+export interface AbortableCeremony {
+  /** 'ok' or the error's name, once it has settled. */
+  settled(): Promise<string>;
+  abort(): Promise<void>;
+}
+
+let abortableCount = 0;
+
+/**
+ * Starts `call` in the page — an expression of `signal` (an AbortSignal), such as
+ * `navigator.credentials.get({ publicKey: …, mediation: 'conditional', signal })` — without waiting for it.
+ */
+export async function startAbortable(page: Page, call: string): Promise<AbortableCeremony> {
+  const slot = `__latchkeyAbortable${++abortableCount}`;
+  await page.evaluate(`(() => {
+    const controller = new AbortController();
+    const signal = controller.signal;
+    const state = { settled: '', controller };
+    window[${JSON.stringify(slot)}] = state;
+    Promise.resolve()
+      .then(() => ${call})
+      .then(() => (state.settled = 'ok'), (error) => (state.settled = error.name));
+  })()`);
+  return {
+    async settled() {
+      await page.waitForFunction(`window[${JSON.stringify(slot)}].settled !== ''`);
+      return (await page.evaluate(`window[${JSON.stringify(slot)}].settled`)) as string;
+    },
+    async abort() {
+      await page.evaluate(`window[${JSON.stringify(slot)}].controller.abort()`);
+    },
+  };
+}
+
+/** Latchkey's ceremony log, newest first (of one tab with `tabId`), as its diagnostics page reads it. */
+export async function diagnosticRecords(latchkey: LatchkeyBrowser, tabId?: number): Promise<CeremonyRecord[]> {
+  const page = await latchkey.extensionPage();
+  const reply = await page.evaluate(
+    (tab) => chrome.runtime.sendMessage({ kind: 'diagnostics.list', ...(tab !== undefined ? { tabId: tab } : {}) }),
+    tabId,
+  );
+  if (!reply?.records) throw new Error(`diagnostics.list failed: ${JSON.stringify(reply)}`);
+  return reply.records;
+}
+
+/** The newest record that matches, once there is one: the worker writes the log after it has answered the page. */
+export async function waitForRecord(
+  latchkey: LatchkeyBrowser,
+  matches: (record: CeremonyRecord) => boolean,
+  timeoutMs = 10_000,
+): Promise<CeremonyRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const records = await diagnosticRecords(latchkey);
+    const found = records.find(matches);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      throw new Error(`no matching ceremony record within ${timeoutMs} ms; newest: ${JSON.stringify(records.slice(0, 3))}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

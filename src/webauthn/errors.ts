@@ -2,7 +2,9 @@
  * The error catalogue: every way a ceremony can fail, mapped to the DOMException
  * name the page gets (WebAuthn L3 §5.1.3 / §5.1.4, and Chromium's behaviour where
  * the spec leaves room) and to a plain-language explanation with a fix. The client
- * raises these; diagnostics will read the same table.
+ * raises these; diagnostics (`src/diagnostics/explain.ts`) reads the same table, also for
+ * failures that happened in the browser's own WebAuthn, where Latchkey only sees the
+ * DOMException and the request.
  */
 
 export type PageErrorName =
@@ -78,8 +80,9 @@ export const FAILURES = {
   },
   'no-credentials': {
     name: 'NotAllowedError',
-    explanation: 'Latchkey has no passkey for this site (or none of the ones the site asked for).',
-    fix: 'Use another device or security key, or register a passkey for this site first.',
+    explanation:
+      'There is no passkey for this account on this device: it was never registered here, it is on another device, or it was removed at the site (an orphaned passkey).',
+    fix: 'Use another device or security key that holds the passkey, or register a passkey for this site first; remove an orphaned one in Latchkey.',
   },
   'user-cancelled': {
     name: 'NotAllowedError',
@@ -100,6 +103,41 @@ export const FAILURES = {
     name: 'AbortError',
     explanation: 'The site cancelled its own request (AbortSignal).',
     fix: 'Nothing to do: the site stopped waiting, usually because another sign-in method was chosen.',
+  },
+  'request-pending': {
+    name: 'NotAllowedError',
+    explanation:
+      'Another passkey request from this page was still waiting for an answer in Latchkey\u2019s window; a page gets one at a time.',
+    fix: 'Answer or close the open Latchkey window, then try again.',
+  },
+  'cross-origin-iframe': {
+    name: 'NotAllowedError',
+    explanation:
+      'The request came from a frame of another origin than the page around it, and the page did not allow passkeys in that frame.',
+    fix: 'The site must add allow="publickey-credentials-create; publickey-credentials-get" to the iframe (and the Permissions-Policy header must not forbid it).',
+  },
+  'related-origins': {
+    name: 'SecurityError',
+    explanation:
+      'The site asked for a passkey of another domain (its rpId), which is only allowed when that domain\u2019s https://<rpId>/.well-known/webauthn file lists this origin, and the file is missing or does not list it.',
+    fix: 'The site must list this origin in the "origins" of https://<rpId>/.well-known/webauthn, or use its own domain as the rpId.',
+  },
+  'conditional-pending': {
+    name: 'NotAllowedError',
+    explanation:
+      'A passkey autofill request (mediation "conditional") is still waiting for you to pick a passkey from the sign-in field; it ends only when you pick one or the site aborts it.',
+    fix: 'Click the username field and choose a passkey, or use the site\u2019s "Sign in with a passkey" button.',
+  },
+  'cross-device-failed': {
+    name: 'NotAllowedError',
+    explanation:
+      'Signing in with another device (a phone by QR code) or a security key did not complete. Cross-device sign-in needs Bluetooth switched on and an internet connection on both this computer and the phone.',
+    fix: 'Switch on Bluetooth on both devices, check both are online, keep the phone near the computer and try again; or save a passkey on this device.',
+  },
+  'browser-failed': {
+    name: 'NotAllowedError',
+    explanation: 'The browser\u2019s own WebAuthn refused the request.',
+    fix: 'Try again; if it repeats, send the Latchkey diagnostics report to support.',
   },
   'injected-by-tester': {
     name: 'UnknownError',

@@ -71,6 +71,23 @@ export const requestOptionsJSON = z.object({
 const requestId = z.string().min(1).max(64);
 const mediation = z.enum(['silent', 'optional', 'conditional', 'required']).optional();
 
+/** The public JSON form of a credential the browser's own WebAuthn returned (PublicKeyCredential.toJSON()). */
+const reportedResponse = z.object({
+  id: z.string().max(2_048).optional(),
+  rawId: z.string().max(2_048).optional(),
+  type: z.string().max(64).optional(),
+  authenticatorAttachment: z.string().max(64).nullable().optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).optional(),
+  response: z.record(z.string().max(64), z.union([z.string().max(65_536), z.number(), z.array(z.string().max(64)).max(16)])),
+});
+
+/** How a ceremony the browser's own WebAuthn took ended, as the page's MAIN world saw it. */
+const reportedOutcome = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('pending') }),
+  z.object({ status: z.literal('success'), response: reportedResponse.optional() }),
+  z.object({ status: z.literal('error'), name: z.string().max(64), message: z.string().max(2_000) }),
+]);
+
 /** Page (through the bridge) → service worker. */
 export const pageRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('create'), requestId, options: creationOptionsJSON, mediation }),
@@ -78,6 +95,23 @@ export const pageRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('abort'), requestId }),
   /** The bridge asks whether the worker still has this request (it may have been stopped and restarted). */
   z.object({ kind: z.literal('ping'), requestId }),
+  /**
+   * Diagnostics: the outcome of a ceremony the browser's own WebAuthn took — one Latchkey handed
+   * over (`fallback`), or one passed straight on (`passThrough`, e.g. mediation "conditional"),
+   * which the first report announces. It can only touch the record of the same tab, frame,
+   * document and request id.
+   */
+  z.object({
+    kind: z.literal('report'),
+    requestId,
+    passThrough: z
+      .discriminatedUnion('operation', [
+        z.object({ operation: z.literal('create'), options: creationOptionsJSON, mediation }),
+        z.object({ operation: z.literal('get'), options: requestOptionsJSON, mediation }),
+      ])
+      .optional(),
+    outcome: reportedOutcome,
+  }),
   // The Signal API (WebAuthn L3 §5.1.10): what the site says about the passkeys it knows.
   z.object({ kind: z.literal('signal-unknown-credential'), requestId, rpId: z.string(), credentialId: base64url }),
   z.object({
@@ -182,6 +216,13 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('vault.removePin') }),
   /** The prompt window's passphrase, for a `setup` or `unlock` prompt. */
   z.object({ kind: z.literal('prompt.passphrase'), promptId, passphrase }),
+  /** The ceremony log, newest first; of one tab only when tabId is given (the DevTools panel). */
+  z.object({
+    kind: z.literal('diagnostics.list'),
+    tabId: z.number().int().optional(),
+    limit: z.number().int().min(1).max(1_000).optional(),
+  }),
+  z.object({ kind: z.literal('diagnostics.clear') }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
 
@@ -260,7 +301,9 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
         ? { sites: Record<string, SiteMode>; handOverSites: string[] }
         : K extends 'tester.command'
           ? { result: unknown }
-        : { ok: true };
+          : K extends 'diagnostics.list'
+            ? { records: import('../diagnostics/record').CeremonyRecord[] }
+            : { ok: true };
 
 /** Errors an extension page gets back. */
 export interface ExtensionError {

@@ -77,10 +77,11 @@ describe.each(browsersUnderTest())('%s: register and sign in with a Latchkey pas
     await popup.waitForFunction((selector) => document.querySelector(selector)?.textContent?.includes('Work laptop'), {}, row);
     expect((await storedPasskeys(latchkey)).find((passkey) => passkey.id === alice.id)?.name).toBe('Work laptop');
 
-    await popup.click(`${row} [data-testid="delete"]`);
+    await (await popup.waitForSelector(`${row} [data-testid="delete"]`, { visible: true }))!.click();
     const confirmText = await popup.$eval('body', (body) => body.innerText);
     expect(confirmText).toContain('Work laptop');
-    await popup.click('[data-testid="confirm-delete"]');
+    // Visible first: the confirmation renders inside the virtual list, which may still be laying out.
+    await (await popup.waitForSelector('[data-testid="confirm-delete"]', { visible: true }))!.click();
     await popup.waitForFunction((selector) => !document.querySelector(selector), {}, row);
     await popup.close();
     expect((await storedPasskeys(latchkey)).some((passkey) => passkey.id === alice.id)).toBe(false);
