@@ -5,10 +5,10 @@ import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
 import { type CallerContext, TIMEOUT_RANGE } from '../src/client/ceremony';
 import type { CredentialStore } from '../src/vault/credentialRecord';
-import { countCredentials, listCredentialMetadata } from '../src/vault/credentialMetadata';
+import { countCredentials, credentialMetadataOfRp } from '../src/vault/credentialMetadata';
 import { createMemoryCredentialStore } from '../src/vault/memoryCredentialStore';
 import { decodeRequest } from '../src/diagnostics/decodeRequest';
-import type { RecordContext, RecordedOutcome, ResponseJSONLike } from '../src/diagnostics/record';
+import type { BrowserReason, RecordContext, RecordedOutcome, ResponseJSONLike } from '../src/diagnostics/record';
 import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
@@ -157,6 +157,13 @@ export async function handlePageRequest(
     const { orphans, virtual, vault } = service;
     origin = caller.origin;
     begun = recorder.begin(recordBase(sender, key, caller, request, 'latchkey'));
+    // The browser's own WebAuthn answers from here; the page reports how it ended, and the record
+    // must say so before that report can arrive (but the log never holds the ceremony up long).
+    const recordHandOver = (browserReason: BrowserReason) =>
+      atMost(
+        begun.then(() => recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason })),
+        1_000,
+      );
     if (request.kind !== 'create' && request.kind !== 'get') {
       // Names can only be changed in an unlocked vault; the detector's evidence needs no key.
       const store = (await vault.status()).locked ? null : await vault.credentialStore();
@@ -168,7 +175,7 @@ export async function handlePageRequest(
     // A site set to "hand to the browser" (by the user or the organisation) never sees Latchkey's UI.
     const [site, policy] = await Promise.all([siteDecision(host), loadPolicy()]);
     if (site.mode === 'browser') {
-      await atMost(begun.then(() => recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'site-setting' })), 1_000);
+      await recordHandOver('site-setting');
       return { kind: 'fallback' };
     }
     const base = {
@@ -207,18 +214,16 @@ export async function handlePageRequest(
         const rpIdHint = request.kind === 'create' ? (request.options.rp.id ?? host) : (request.options.rpId ?? host);
         const opened = await openVaultFor(request.kind, service, caller, rpIdHint, settings.testerAutoApprove, controller.signal);
         if (opened === 'use-another') {
-          await atMost(
-            begun.then(() =>
-              recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
-            ),
-            1_000,
-          );
+          await recordHandOver('user-chose-another-device');
           await focusTab(sender.tab);
           return { kind: 'fallback' };
         }
         if (opened === 'cancel') throw new CeremonyError('user-cancelled', 'The Latchkey vault was not unlocked.');
         if (policy.pinRequired && !opened.pinSet) {
-          throw new CeremonyError('user-verification-unavailable', 'Your organisation requires a Latchkey PIN: set one in the Latchkey popup.');
+          throw new CeremonyError(
+            'user-verification-unavailable',
+            'Your organisation requires a Latchkey PIN: set one in the Latchkey popup.',
+          );
         }
         env = {
           ...base,
@@ -252,14 +257,7 @@ export async function handlePageRequest(
         return reply;
       }
       await logCeremony('handed to the browser');
-      // The browser's own WebAuthn answers now; the page reports how it ended. The record must say
-      // so before that report can arrive.
-      await atMost(
-        begun.then(() =>
-          recorder.finish(key, { status: 'pending' }, { answeredBy: 'browser', browserReason: 'user-chose-another-device' }),
-        ),
-        1_000,
-      );
+      await recordHandOver('user-chose-another-device');
     } catch (error) {
       await logCeremony(error instanceof Error ? error.name : 'Error');
       throw error;
@@ -297,7 +295,7 @@ async function finishRecord(
     try {
       const { db, orphans } = await services();
       const rpId = request.options.rpId ?? new URL(origin).hostname;
-      const records = (await listCredentialMetadata(db)).filter((record) => record.rpId === rpId);
+      const records = await credentialMetadataOfRp(db, rpId);
       const verdicts = await orphans.verdicts(records);
       context = {
         passkeysForRp: records.map((record) => ({

@@ -1,6 +1,6 @@
 import { createOrphanDetector, type OrphanDetector } from '../src/orphans/detector';
 import { openEvidenceStore } from '../src/orphans/evidenceStore';
-import { listCredentialMetadata } from '../src/vault/credentialMetadata';
+import { credentialMetadataOfRp } from '../src/vault/credentialMetadata';
 import { createHub, type Hub, type HubState } from '../src/virtualAuthenticators/hub';
 import { type VaultService, vaultService } from './vaultService';
 
@@ -30,7 +30,7 @@ export function services(): Promise<Services> {
     const [vault, evidence] = await Promise.all([vaultService(), openEvidenceStore()]);
     // The detector reads metadata only, so signals and evidence work while the vault is locked.
     const directory = {
-      listByRpId: async (rpId: string) => (await listCredentialMetadata(vault.db)).filter((record) => record.rpId === rpId),
+      listByRpId: (rpId: string) => credentialMetadataOfRp(vault.db, rpId),
       get: async (id: string) => vault.db.get('credentials', id),
     };
     return { ...vault, orphans: createOrphanDetector(directory, evidence, () => Date.now()), virtual: virtualAuthenticators };

@@ -9,6 +9,11 @@ export async function listCredentialMetadata(db: VaultDatabase): Promise<Credent
   return (await db.getAll('credentials')).map(metadataOf).sort(newestFirst);
 }
 
+/** The credentials of one site, through the rpId index (a ceremony must not read every record). */
+export async function credentialMetadataOfRp(db: VaultDatabase, rpId: string): Promise<CredentialMetadata[]> {
+  return (await db.getAllFromIndex('credentials', 'rpId', rpId)).map(metadataOf).sort(newestFirst);
+}
+
 /** The first `limit` credentials in site (rpId index) order: a popup's first screen without reading 10,000 records. */
 export async function firstCredentialsBySite(db: VaultDatabase, limit: number): Promise<CredentialMetadata[]> {
   return (await db.getAllFromIndex('credentials', 'rpId', null, limit)).map(metadataOf);
