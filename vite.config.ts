@@ -20,9 +20,11 @@ type Target = 'chromium' | 'firefox';
  */
 function manifestFor(target: Target) {
   if (target === 'chromium') return manifest;
-  const { minimum_chrome_version: _chromeOnly, background, ...common } = manifest;
+  const { minimum_chrome_version: _chromeOnly, background, web_accessible_resources, ...common } = manifest;
   return {
     ...common,
+    // Firefox gives each install a random moz-extension UUID already; it has no use_dynamic_url.
+    web_accessible_resources: web_accessible_resources.map(({ use_dynamic_url: _dynamic, ...entry }) => entry),
     background: { scripts: [background.service_worker], type: background.type },
     browser_specific_settings: {
       gecko: {
@@ -55,7 +57,11 @@ export default defineConfig(({ mode }) => {
       sourcemap: true,
       rollupOptions: {
         // Pages the manifest does not name still ship in the package.
-        input: { prompt: 'extension/prompt/index.html', diagnostics: 'extension/diagnostics/index.html' },
+        input: {
+          prompt: 'extension/prompt/index.html',
+          diagnostics: 'extension/diagnostics/index.html',
+          autofill: 'extension/autofill/index.html',
+        },
       },
     },
     server: { port: 5173, strictPort: true },

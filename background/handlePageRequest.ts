@@ -3,6 +3,8 @@ import type { ClientEnvironment } from '../src/client/clientEnvironment';
 import { createCredential } from '../src/client/createCredential';
 import { applySignal } from '../src/client/applySignal';
 import { getAssertion } from '../src/client/getAssertion';
+import { resolveRpIdWithRelatedOrigins } from '../src/client/relatedOrigins';
+import type { UserInterface } from '../src/authenticator/types';
 import { type CallerContext, TIMEOUT_RANGE } from '../src/client/ceremony';
 import type { CredentialStore } from '../src/vault/credentialRecord';
 import { countCredentials, credentialMetadataOfRp } from '../src/vault/credentialMetadata';
@@ -13,6 +15,7 @@ import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
 import { callerContextOf } from './callerContext';
+import { type AutofillPick, waitForAutofillPick } from './conditionalMediation';
 import { recorder as workerRecorder } from './diagnostics';
 import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
 import { askForVault, focusTab, promptUserInterface } from './promptWindows';
@@ -185,6 +188,22 @@ export async function handlePageRequest(
     };
     // Tester mode with a virtual authenticator for this origin: it answers, with its own credentials.
     const authenticator = settings.testerAutoApprove ? await virtual.select(caller.origin) : null;
+    // Passkey autofill: nothing is shown until the person picks in Latchkey's dropdown. A virtual
+    // authenticator answers at once instead, as CDP's does with automatic presence simulation.
+    let options = request.options;
+    let pick: AutofillPick | undefined;
+    if (request.kind === 'get' && request.mediation === 'conditional' && !authenticator) {
+      // A wrong rpId is refused at once (SecurityError), not after the person picked.
+      const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, request.options.rpId, fetchWellKnown);
+      const allowIds = (request.options.allowCredentials ?? []).map((descriptor) => descriptor.id);
+      pick = await waitForAutofillPick(request.requestId, sender.tab?.id ?? -1, rpId, allowIds, controller.signal);
+      if (pick.kind === 'other') {
+        await recordHandOver('user-chose-another-device');
+        return { kind: 'fallback', modal: true };
+      }
+      // The ceremony runs on the passkey the person picked, and on no other.
+      options = { ...request.options, allowCredentials: [{ type: 'public-key', id: pick.credentialId }] };
+    }
     const frame = frameOf(sender);
     const prompts = !settings.testerAutoApprove;
     if (prompts && promptingFrames.has(frame)) {
@@ -230,13 +249,17 @@ export async function handlePageRequest(
           // Sign-in never offers a passkey the detector judged orphaned (hidden, not deleted).
           store: orphans.hidingOrphans(opened.store),
           orphans,
-          ui: promptUserInterface(caller, settings.testerAutoApprove, {
-            verifyPin: (pin) => vault.verifyPin(pin),
-            rememberSite: (mode) => saveSiteMode(host, mode),
-            pinRequired: policy.pinRequired === true,
-            askWhere: site.mode === 'ask',
-            orphans,
-          }),
+          ui: presenceFromAutofill(
+            promptUserInterface(caller, settings.testerAutoApprove, {
+              verifyPin: (pin) => vault.verifyPin(pin),
+              rememberSite: (mode) => saveSiteMode(host, mode),
+              pinRequired: policy.pinRequired === true,
+              askWhere: site.mode === 'ask',
+              orphans,
+            }),
+            pick,
+            policy.pinRequired === true,
+          ),
           // User verification is the vault PIN, checked in the worker (promptWindows.ts).
           userVerificationAvailable: opened.pinSet,
         };
@@ -245,7 +268,7 @@ export async function handlePageRequest(
         request.kind === 'create'
           ? await createCredential(env, { options: request.options, caller, signal: controller.signal, fetchWellKnown })
           : await getAssertion(env, {
-              options: request.options,
+              options: options as typeof request.options,
               caller,
               signal: controller.signal,
               fetchWellKnown,
@@ -309,6 +332,28 @@ async function finishRecord(
     }
   }
   await recorder.finish(key, outcome, context ? { context } : {});
+}
+
+/**
+ * A pick in the autofill dropdown that was shown unobscured is the person's own click in UI the page
+ * cannot script (DESIGN invariant 4), so it gives user presence for that passkey, as the browser's
+ * own autofill does. Anything more (user verification, a PIN policy, an unconfirmed pick) goes to
+ * Latchkey's window, which shows just the picked passkey.
+ */
+function presenceFromAutofill(ui: UserInterface, pick: AutofillPick | undefined, pinRequired: boolean): UserInterface {
+  if (pick?.kind !== 'credential' || !pick.presenceConfirmed || pinRequired) return ui;
+  return {
+    prompt(request, signal) {
+      if (
+        request.kind === 'request-existing-credential' &&
+        !request.userVerification &&
+        request.candidates.some((candidate) => candidate.id === pick.credentialId)
+      ) {
+        return Promise.resolve({ outcome: 'approve', verified: false, credentialId: pick.credentialId });
+      }
+      return ui.prompt(request, signal);
+    },
+  };
 }
 
 function hostOf(caller: CallerContext): string {

@@ -3,6 +3,7 @@
  * so that an event which wakes the worker finds them.
  */
 import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
+import { handleAutofillRequest } from './conditionalMediation';
 import { handleExtensionRequest } from './handleExtensionRequest';
 import { handlePageRequest } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
@@ -19,7 +20,10 @@ function isFromExtensionPage(sender: chrome.runtime.MessageSender): boolean {
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (sender.id !== chrome.runtime.id) return false;
   let reply: Promise<unknown>;
-  if (isFromExtensionPage(sender)) {
+  if (isFromExtensionPage(sender) && String(message?.kind).startsWith('autofill.')) {
+    // The autofill dropdown, framed in a page's tab: its tab decides what it may see.
+    reply = handleAutofillRequest(message, sender, services);
+  } else if (isFromExtensionPage(sender)) {
     reply = handleExtensionRequest(message, services);
   } else if (message?.channel === PAGE_CHANNEL && sender.frameId !== undefined) {
     reply = handlePageRequest(message.request, sender, services);

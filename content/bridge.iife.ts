@@ -5,6 +5,7 @@
  */
 import type { PageReply } from '../src/webauthn/messages';
 import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
+import { autofillAnchor } from './autofill';
 import { BRIDGE_HELLO, type PortReply } from './channel';
 
 (() => {
@@ -12,6 +13,8 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
 
   /** How often a waiting request asks the worker whether it still has it. */
   const PING_MS = 2_000;
+
+  const autofill = autofillAnchor((path) => chrome.runtime.getURL(path));
 
   function relay(request: unknown): void {
     const requestId =
@@ -23,13 +26,21 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
       if (settled) return;
       settled = true;
       clearInterval(pinger);
+      autofill.end(requestId);
       port?.postMessage({ requestId, reply } satisfies PortReply);
     };
     const lost = (why: string) =>
-      answer({ kind: 'error', name: 'NotAllowedError', message: `Latchkey could not complete the request: ${why}. Please try again.` });
+      answer({
+        kind: 'error',
+        name: 'NotAllowedError',
+        message: `Latchkey could not complete the request: ${why}. Please try again.`,
+      });
+    const kind = (request as { kind?: unknown } | null)?.kind;
+    if (kind === 'abort') autofill.end(requestId);
+    // Passkey autofill: Latchkey's dropdown is offered while the request waits.
+    if (kind === 'get' && (request as { mediation?: unknown }).mediation === 'conditional') autofill.begin(requestId);
     // A worker stopped mid-ceremony (crash, update, the browser's own housekeeping) forgets the
     // request; asking now and then turns that into an error instead of a promise that never settles.
-    const kind = (request as { kind?: unknown } | null)?.kind;
     let unanswered = 0;
     const pinger = setInterval(() => {
       if (kind !== 'create' && kind !== 'get') return clearInterval(pinger);

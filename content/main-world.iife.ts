@@ -165,6 +165,11 @@ import { installStatics } from './statics';
         // refuse WebAuthn to a document without focus, and the focus was in Latchkey's window until
         // a moment ago: the worker gives it back to this tab, and the request waits for it.
         await focusReturned();
+        if (reply.modal) {
+          // "Other passkey options" from Latchkey's autofill dropdown: the browser's own dialog.
+          const { mediation: _conditional, ...modal } = options;
+          return reported(request.requestId, native.call(container, modal as CredentialCreationOptions));
+        }
         return reported(request.requestId, native.call(container, options as CredentialCreationOptions));
       case 'error':
         throw errorFor(reply);
@@ -274,7 +279,7 @@ import { installStatics } from './statics';
   }
 
   /**
-   * A request Latchkey passes straight to the browser (conditional mediation), recorded in the
+   * A request Latchkey passes straight to the browser (conditional create), recorded in the
    * diagnostics log with the browser's outcome. A request whose options do not convert is passed
    * on unrecorded: the browser answers it with its own TypeError.
    */
@@ -295,7 +300,7 @@ import { installStatics } from './statics';
 
   /**
    * create/get as Latchkey answers them, with `fallbackCreate`/`fallbackGet` for everything it
-   * hands over (other credential types, conditional mediation, "use another device"). Method
+   * hands over (other credential types, conditional create, "use another device"). Method
    * syntax keeps their names, so `String(navigator.credentials.create)` starts with "create(".
    */
   function replacementsWith(fallbackCreate: typeof nativeCreate, fallbackGet: typeof nativeGet) {
@@ -316,15 +321,9 @@ import { installStatics } from './statics';
       },
       get(this: CredentialsContainer, options?: CredentialRequestOptions): Promise<Credential | null> {
         if (!isOurs(this, options)) return fallbackGet.call(this, options);
-        // Passkey autofill stays with the browser until Latchkey renders its own (conformance issue).
-        if ((options as Options).mediation === 'conditional') {
-          return passedThrough(
-            'get',
-            options,
-            () => fallbackGet.call(this, options),
-            () => requestOptionsToJSON((options as Options).publicKey),
-          );
-        }
+        // Passkey autofill (mediation "conditional") too: the worker holds it until the person picks
+        // in Latchkey's dropdown (content/autofill.ts), or hands it to the browser's own autofill
+        // for a site set to the browser.
         return ceremony('get', this, options, fallbackGet as typeof nativeCreate);
       },
     };

@@ -12,7 +12,7 @@ export function AccountButton({
   passkey: PasskeyView;
   buttonRef?: Ref<HTMLButtonElement>;
   disabled: boolean;
-  onChoose: () => void;
+  onChoose: (event: MouseEvent) => void;
 }) {
   const showDisplayName = passkey.userDisplayName !== '' && passkey.userDisplayName !== passkey.userName;
   return (

@@ -4,13 +4,18 @@
  * the matching reply or by `{ error }`. Errors become thrown `Error`s carrying
  * the worker's own words, so every caller can show them instead of guessing.
  */
-import type { ExtensionError, ExtensionReply, ExtensionRequest } from '../../src/webauthn/messages';
+import type { AutofillRequest, ExtensionError, ExtensionReply, ExtensionRequest } from '../../src/webauthn/messages';
 
 function isExtensionError(reply: unknown): reply is ExtensionError {
   return typeof reply === 'object' && reply !== null && typeof (reply as { error?: unknown }).error === 'string';
 }
 
 export function sendToWorker<R extends ExtensionRequest>(request: R): Promise<ExtensionReply<R['kind']>> {
+  return askWorker<ExtensionReply<R['kind']>>(request);
+}
+
+/** Any request of an extension page (the autofill dropdown has a schema of its own), with the same errors. */
+export function askWorker<Reply>(request: ExtensionRequest | AutofillRequest): Promise<Reply> {
   return new Promise((resolve, reject) => {
     if (typeof chrome === 'undefined' || !chrome.runtime?.sendMessage) {
       reject(new Error('This page must be opened from the Latchkey extension: its service worker is not reachable here.'));
@@ -27,7 +32,7 @@ export function sendToWorker<R extends ExtensionRequest>(request: R): Promise<Ex
       } else if (isExtensionError(reply)) {
         reject(new Error(reply.error));
       } else {
-        resolve(reply as ExtensionReply<R['kind']>);
+        resolve(reply as Reply);
       }
     });
   });

@@ -135,7 +135,11 @@ export type PageRequest = z.infer<typeof pageRequest>;
 /** Service worker → page. `fallback`: hand the original request to the browser's own WebAuthn. */
 export type PageReply =
   | { kind: 'credential'; credential: import('./types').RegistrationResponseJSON | import('./types').AuthenticationResponseJSON }
-  | { kind: 'fallback' }
+  /**
+   * `modal`: a passkey autofill request whose person chose "Other passkey options" goes to the
+   * browser as a modal request (its dialog: phone, security key), not back into autofill.
+   */
+  | { kind: 'fallback'; modal?: true }
   /** A signal was taken (the page learns nothing about what it changed). */
   | { kind: 'done' }
   /** The answer to a ping: whether the request is still under way. */
@@ -225,6 +229,24 @@ export const extensionRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('diagnostics.clear') }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
+
+/**
+ * The autofill dropdown (an extension frame inside a page's tab) → service worker, about the
+ * conditional request `requestId` of that tab (background/conditionalMediation.ts).
+ */
+export const autofillRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('autofill.candidates'), requestId }),
+  /** `visibleForMs`: how long the dropdown had been shown unobscured when the trusted click came. */
+  z.object({
+    kind: z.literal('autofill.pick'),
+    requestId,
+    credentialId: passkeyId,
+    visibleForMs: z.number().min(0).max(Number.MAX_SAFE_INTEGER),
+  }),
+  z.object({ kind: z.literal('autofill.other'), requestId }),
+]);
+export type AutofillRequest = z.infer<typeof autofillRequest>;
+export type AutofillReply = { rpId: string; candidates: PasskeyView[] } | { ok: true } | { error: string };
 
 /** One passkey as the popup and the prompt's account picker see it: no key material. */
 export interface PasskeyView {

@@ -257,7 +257,7 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     }
   });
 
-  it('a conditional (autofill) request goes to the browser and is recorded as pending, then with its end', async () => {
+  it('a conditional (autofill) request waits in Latchkey and is recorded as pending, then with its end', async () => {
     const page = await openPage();
     const conditional = await startAbortable(
       page,
@@ -266,7 +266,7 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     const pending = await recorded(
       (candidate) => candidate.request.mediation === 'conditional' && candidate.outcome.status === 'pending',
     );
-    expect(pending).toMatchObject({ answeredBy: 'browser', browserReason: 'pass-through', origin: rp.origin });
+    expect(pending).toMatchObject({ answeredBy: 'latchkey', origin: rp.origin });
     expectExplained(pending, 'conditional-pending', /"conditional"/);
     await conditional.abort();
     expect(await conditional.settled()).toBe('AbortError');

@@ -376,7 +376,7 @@ const staticsAndJSON: DifferentialCase[] = [
     differs: {
       chromium: 'ok false',
       latchkey: 'ok true',
-      why: 'Both answers are Chromium\u2019s own: Latchkey passes conditional mediation (and this question) to the browser. The control browser runs with a CDP virtual authenticator environment, under which Chromium answers false; the same Chromium without one answers true.',
+      why: 'Latchkey offers its passkeys in its own autofill dropdown, so it answers true wherever it runs. The control browser runs with a CDP virtual authenticator environment, under which Chromium answers false (the same Chromium without one answers true).',
     },
   }),
   c('static: getClientCapabilities names the same capabilities', () =>
