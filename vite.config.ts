@@ -20,9 +20,11 @@ type Target = 'chromium' | 'firefox';
  */
 function manifestFor(target: Target) {
   if (target === 'chromium') return manifest;
-  const { minimum_chrome_version: _chromeOnly, background, web_accessible_resources, ...common } = manifest;
+  const { minimum_chrome_version: _chromeOnly, background, web_accessible_resources, permissions, ...common } = manifest;
   return {
     ...common,
+    // chrome.webAuthenticationProxy is Chromium's alone.
+    permissions: permissions.filter((permission) => permission !== 'webAuthenticationProxy'),
     // Firefox gives each install a random moz-extension UUID already; it has no use_dynamic_url.
     web_accessible_resources: web_accessible_resources.map(({ use_dynamic_url: _dynamic, ...entry }) => entry),
     background: { scripts: [background.service_worker], type: background.type },

@@ -33,7 +33,7 @@ function frameOf(sender: chrome.runtime.MessageSender): string {
   return `${sender.tab?.id ?? -1}/${sender.frameId ?? -1}/${sender.documentId ?? ''}`;
 }
 
-function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
+export function keyOf(sender: chrome.runtime.MessageSender, requestId: string): string {
   return `${frameOf(sender)}/${requestId}`;
 }
 

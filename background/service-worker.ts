@@ -5,11 +5,19 @@
 import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
 import { handleAutofillRequest } from './conditionalMediation';
 import { handleExtensionRequest } from './handleExtensionRequest';
-import { handlePageRequest } from './handlePageRequest';
+import { handlePageRequest, keyOf } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
 import { services } from './services';
 import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
 import { IDLE_ALARM, vaultService } from './vaultService';
+import {
+  completionOf,
+  createProxyAttachment,
+  proxiedRequestId,
+  proxyApi,
+  proxySender,
+  readProxiedRequest,
+} from './webAuthenticationProxy';
 
 const extensionOrigin = new URL(chrome.runtime.getURL('')).origin;
 
@@ -26,7 +34,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   } else if (isFromExtensionPage(sender)) {
     reply = handleExtensionRequest(message, services);
   } else if (message?.channel === PAGE_CHANNEL && sender.frameId !== undefined) {
-    reply = handlePageRequest(message.request, sender, services);
+    reply = answerPage(message.request, sender);
   } else {
     return false;
   }
@@ -35,6 +43,57 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 
+/**
+ * A page's request. With the WebAuthn proxy attached, a request the wrapper hands to the browser
+ * must reach the browser's own authenticators, not come back to Latchkey through the proxy.
+ */
+async function answerPage(request: unknown, sender: chrome.runtime.MessageSender): Promise<unknown> {
+  const requestId = String((request as { requestId?: unknown } | null)?.requestId ?? '');
+  const reply = await handlePageRequest(request, sender, services);
+  if (reply?.kind === 'fallback' && proxy.isAttached()) await proxy.stepAside(keyOf(sender, requestId));
+  const report = request as { kind?: unknown; outcome?: { status?: unknown } } | null;
+  if (report?.kind === 'report' && report.outcome?.status !== 'pending') await proxy.handOverEnded(keyOf(sender, requestId));
+  return reply;
+}
+
+// The WebAuthn proxy (Chromium, a setting): requests that reach the browser's own WebAuthn
+// without passing Latchkey's wrapper. Answered like a page's request, from the origin the
+// browser named; never a cross-origin frame's, whose top-level origin the proxy does not say.
+const proxy = createProxyAttachment(proxyApi());
+const proxyEvents = proxyApi();
+if (proxyEvents) {
+  const answerProxied = async (kind: 'create' | 'get', requestId: number, requestDetailsJson: string) => {
+    let completion: ReturnType<typeof completionOf>;
+    try {
+      const request = readProxiedRequest(kind, requestId, requestDetailsJson);
+      completion = request.sameOriginWithAncestors
+        ? completionOf(await handlePageRequest(request.message, proxySender(request.origin, request.message.requestId), services))
+        : completionOf({
+            kind: 'error',
+            name: 'NotAllowedError',
+            message: 'Latchkey cannot answer a cross-origin frame through the WebAuthn proxy: the proxy does not name its top-level origin.',
+          });
+    } catch (error) {
+      completion = { error: { name: 'NotAllowedError', message: `Latchkey could not read the request: ${String(error)}` } };
+    }
+    const details = { requestId, ...completion };
+    await (kind === 'create'
+      ? proxyEvents.completeCreateRequest(details)
+      : proxyEvents.completeGetRequest(details)
+    ).catch(() => undefined);
+  };
+  proxyEvents.onCreateRequest.addListener(({ requestId, requestDetailsJson }) => void answerProxied('create', requestId, requestDetailsJson));
+  proxyEvents.onGetRequest.addListener(({ requestId, requestDetailsJson }) => void answerProxied('get', requestId, requestDetailsJson));
+  proxyEvents.onRequestCanceled.addListener((requestId) => {
+    const id = proxiedRequestId(requestId);
+    void handlePageRequest({ kind: 'abort', requestId: id }, proxySender('null', id), services);
+  });
+  // Latchkey's PIN is the person's own business: no page learns whether one is set.
+  proxyEvents.onIsUvpaaRequest.addListener(({ requestId }) => {
+    proxyEvents.completeIsUvpaaRequest({ requestId, isUvpaa: false }).catch(() => undefined);
+  });
+}
+
 // The prompt window keeps a port open while it waits, which keeps this worker alive.
 chrome.runtime.onConnect.addListener((port) => {
   if (port.sender?.origin !== extensionOrigin) port.disconnect();
@@ -42,13 +101,22 @@ chrome.runtime.onConnect.addListener((port) => {
 
 chrome.windows.onRemoved.addListener(cancelPromptsOfWindow);
 
-loadSettings().then(showTesterBadge, () => undefined);
+/** Settings that act outside a ceremony: the tester badge and the WebAuthn proxy. */
+const applySettings = () =>
+  loadSettings().then(
+    (settings) => {
+      showTesterBadge(settings);
+      return proxy.follow(settings);
+    },
+    () => undefined,
+  );
+void applySettings();
 
 // Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (!((area === 'local' && changes.settings) || area === 'managed')) return;
   forgetCachedSettings();
-  loadSettings().then(showTesterBadge, () => undefined);
+  void applySettings();
 });
 
 // A first install opens Latchkey's page in a tab: it says what Latchkey does and holds its

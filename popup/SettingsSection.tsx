@@ -10,6 +10,9 @@ interface ToggleProps {
   onChange: (on: boolean) => void;
 }
 
+/** Chromium's chrome.webAuthenticationProxy (Firefox has none): the second interception path. */
+const PROXY_AVAILABLE = typeof chrome !== 'undefined' && 'webAuthenticationProxy' in chrome;
+
 /** One on/off setting: a switch, its label and a line of help. */
 function SettingToggle({ id, label, help, checked, disabled, onChange }: ToggleProps) {
   return (
@@ -42,6 +45,7 @@ export function SettingsSection({
   setTesterAutoApprove,
   setAutoLockMinutes,
   setOnlyWithMatchingPasskey,
+  setInterceptWithProxy,
 }: SettingsState) {
   const lockManaged = policy.autoLockMinutes !== undefined;
   return (
@@ -84,6 +88,16 @@ export function SettingsSection({
         disabled={settings === null || saving}
         onChange={(on) => void setOnlyWithMatchingPasskey(on)}
       />
+      {PROXY_AVAILABLE ? (
+        <SettingToggle
+          id="proxy-toggle"
+          label="Answer requests the page routes around Latchkey"
+          help="Chromium's WebAuthn proxy: Latchkey also answers sign-ins that a page (or another extension) sends straight to the browser. While it is on, such requests cannot use your phone or a security key; requests Latchkey hands to the browser still can."
+          checked={settings?.interceptWithProxy ?? false}
+          disabled={settings === null || saving}
+          onChange={(on) => void setInterceptWithProxy(on)}
+        />
+      ) : null}
       {policy.pinRequired || policy.pinMinLength || policy.exportDisabled ? (
         <p class="muted" data-testid="managed-policy">
           Set by your organisation:

@@ -14,6 +14,7 @@ export interface SettingsState {
   setTesterAutoApprove: (on: boolean) => Promise<void>;
   setAutoLockMinutes: (minutes: number) => Promise<void>;
   setOnlyWithMatchingPasskey: (on: boolean) => Promise<void>;
+  setInterceptWithProxy: (on: boolean) => Promise<void>;
 }
 
 export function useSettings(): SettingsState {
@@ -61,6 +62,16 @@ export function useSettings(): SettingsState {
   const setTesterAutoApprove = useCallback((on: boolean) => save({ testerAutoApprove: on }), [save]);
   const setAutoLockMinutes = useCallback((minutes: number) => save({ autoLockMinutes: minutes }), [save]);
   const setOnlyWithMatchingPasskey = useCallback((on: boolean) => save({ onlyWithMatchingPasskey: on }), [save]);
+  const setInterceptWithProxy = useCallback((on: boolean) => save({ interceptWithProxy: on }), [save]);
 
-  return { settings, policy, error, saving, setTesterAutoApprove, setAutoLockMinutes, setOnlyWithMatchingPasskey };
+  return {
+    settings,
+    policy,
+    error,
+    saving,
+    setTesterAutoApprove,
+    setAutoLockMinutes,
+    setOnlyWithMatchingPasskey,
+    setInterceptWithProxy,
+  };
 }

@@ -38,6 +38,9 @@ describe('related origin requests (WebAuthn L3 §5.11)', () => {
       return answer;
     };
     expect(await ceremonyFailure(resolveRpIdWithRelatedOrigins('https://example.de', 'example.com', fetcher))).toBe('SecurityError');
+    // The ceremony log names the cause the support catalogue explains: the file, not a plain mismatch.
+    const failure = await resolveRpIdWithRelatedOrigins('https://example.de', 'example.com', fetcher).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'related-origins' });
   });
 
   it('refuses without a fetcher, and never fetches for a public suffix or an opaque origin', async () => {

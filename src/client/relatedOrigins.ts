@@ -94,6 +94,6 @@ export async function resolveRpIdWithRelatedOrigins(
     if (!getDomainWithoutSuffix(host, PSL)) throw error;
     const response = await fetchWellKnown(`https://${host}/.well-known/webauthn`).catch(() => null);
     if (response && wellKnownListsOrigin(callerOrigin, response)) return host;
-    throw new CeremonyError('rp-id-mismatch', `rpId "${requestedRpId}" is not allowed for origin ${callerOrigin}, and https://${host}/.well-known/webauthn does not list it`);
+    throw new CeremonyError('related-origins', `rpId "${requestedRpId}" is not allowed for origin ${callerOrigin}, and https://${host}/.well-known/webauthn does not list it`);
   }
 }

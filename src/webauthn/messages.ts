@@ -183,10 +183,20 @@ export const settingsPatch = z
     onlyWithMatchingPasskey: z.boolean(),
     /** Minutes without use after which the vault locks; 0: only on browser restart or "Lock now". */
     autoLockMinutes: z.number().int().min(0).max(24 * 60),
+    /**
+     * Chromium: also answer, through chrome.webAuthenticationProxy, the requests a page routed
+     * around Latchkey's wrapper (background/webAuthenticationProxy.ts).
+     */
+    interceptWithProxy: z.boolean(),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
-export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false, autoLockMinutes: 15 };
+export const DEFAULT_SETTINGS: Settings = {
+  testerAutoApprove: false,
+  onlyWithMatchingPasskey: false,
+  autoLockMinutes: 15,
+  interceptWithProxy: false,
+};
 
 const passphrase = z.string().min(1).max(1024);
 const pin = z.string().min(1).max(256);

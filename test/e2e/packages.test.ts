@@ -20,13 +20,16 @@ describe('the two packages', () => {
     expect(firefox.background).toEqual({ scripts: [expect.any(String)], type: 'module' });
     expect(firefox.browser_specific_settings.gecko).toMatchObject({ id: 'latchkey@latchkey.invalid', strict_min_version: '128.0' });
     expect(firefox.content_scripts).toEqual(chromium.content_scripts);
-    expect(firefox.permissions).toEqual(chromium.permissions);
+    // chrome.webAuthenticationProxy is Chromium's alone.
+    expect(firefox.permissions).toEqual(chromium.permissions.filter((permission: string) => permission !== 'webAuthenticationProxy'));
   });
 
-  it('both ask only for storage, webNavigation, alarms and the related-origins files, expose only the autofill dropdown to pages, and carry a strict CSP', () => {
+  it('both ask only for storage, webNavigation, alarms (Chromium: webAuthenticationProxy) and the related-origins files, expose only the autofill dropdown to pages, and carry a strict CSP', () => {
     for (const name of ['chromium', 'firefox'] as const) {
       const manifest = manifestOf(name);
-      expect(manifest.permissions).toEqual(['storage', 'webNavigation', 'alarms']);
+      expect(manifest.permissions).toEqual(
+        name === 'chromium' ? ['storage', 'webNavigation', 'alarms', 'webAuthenticationProxy'] : ['storage', 'webNavigation', 'alarms'],
+      );
       // Only the WebAuthn related-origins file (/.well-known/webauthn), fetched by the worker.
       expect(manifest.host_permissions).toEqual(['https://*/.well-known/webauthn']);
       // The passkey autofill dropdown is the one page a web page may frame; every other extension
