@@ -71,19 +71,23 @@ if (proxyEvents) {
         : completionOf({
             kind: 'error',
             name: 'NotAllowedError',
-            message: 'Latchkey cannot answer a cross-origin frame through the WebAuthn proxy: the proxy does not name its top-level origin.',
+            message:
+              'Latchkey cannot answer a cross-origin frame through the WebAuthn proxy: the proxy does not name its top-level origin.',
           });
     } catch (error) {
       completion = { error: { name: 'NotAllowedError', message: `Latchkey could not read the request: ${String(error)}` } };
     }
     const details = { requestId, ...completion };
-    await (kind === 'create'
-      ? proxyEvents.completeCreateRequest(details)
-      : proxyEvents.completeGetRequest(details)
-    ).catch(() => undefined);
+    await (kind === 'create' ? proxyEvents.completeCreateRequest(details) : proxyEvents.completeGetRequest(details)).catch(
+      () => undefined,
+    );
   };
-  proxyEvents.onCreateRequest.addListener(({ requestId, requestDetailsJson }) => void answerProxied('create', requestId, requestDetailsJson));
-  proxyEvents.onGetRequest.addListener(({ requestId, requestDetailsJson }) => void answerProxied('get', requestId, requestDetailsJson));
+  proxyEvents.onCreateRequest.addListener(
+    ({ requestId, requestDetailsJson }) => void answerProxied('create', requestId, requestDetailsJson),
+  );
+  proxyEvents.onGetRequest.addListener(
+    ({ requestId, requestDetailsJson }) => void answerProxied('get', requestId, requestDetailsJson),
+  );
   proxyEvents.onRequestCanceled.addListener((requestId) => {
     const id = proxiedRequestId(requestId);
     void handlePageRequest({ kind: 'abort', requestId: id }, proxySender('null', id), services);
@@ -122,12 +126,17 @@ chrome.storage.onChanged.addListener((changes, area) => {
 // A first install opens Latchkey's page in a tab: it says what Latchkey does and holds its
 // settings. (Test drivers for Firefox use that tab too: WebDriver BiDi cannot open extension pages.)
 chrome.runtime.onInstalled.addListener(({ reason }) => {
-  if (reason === 'install') chrome.tabs.create({ url: chrome.runtime.getURL('popup/index.html?welcome=1') }).catch(() => undefined);
+  if (reason === 'install')
+    chrome.tabs.create({ url: chrome.runtime.getURL('popup/index.html?welcome=1') }).catch(() => undefined);
 });
 
 // Auto-lock: the vault checks its idle time on every use; this alarm also locks a vault
 // nobody touches, so its secret does not stay in session memory for the rest of the day.
 chrome.alarms.create(IDLE_ALARM, { periodInMinutes: 1 }).catch(() => undefined);
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === IDLE_ALARM) vaultService().then(({ vault }) => vault.checkIdle(), () => undefined);
+  if (alarm.name === IDLE_ALARM)
+    vaultService().then(
+      ({ vault }) => vault.checkIdle(),
+      () => undefined,
+    );
 });

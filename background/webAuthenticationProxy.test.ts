@@ -24,14 +24,23 @@ describe('readProxiedRequest', () => {
     expect(request.message).toEqual({
       kind: 'get',
       requestId: 'proxy-7',
-      options: { allowCredentials: [], challenge: 'AAAAAAAAAAAAAAAAAAAAAA', extensions: {}, rpId: 'localhost', userVerification: 'preferred' },
+      options: {
+        allowCredentials: [],
+        challenge: 'AAAAAAAAAAAAAAAAAAAAAA',
+        extensions: {},
+        rpId: 'localhost',
+        userVerification: 'preferred',
+      },
     });
   });
 
   it('keeps the relying party\u2019s own extensions', () => {
     const json = JSON.stringify({
       challenge: 'AA',
-      extensions: { credProps: true, remoteDesktopClientOverride: { origin: 'https://a.example', sameOriginWithAncestors: false } },
+      extensions: {
+        credProps: true,
+        remoteDesktopClientOverride: { origin: 'https://a.example', sameOriginWithAncestors: false },
+      },
     });
     const request = readProxiedRequest('create', 1, json);
     expect(request.message.options).toMatchObject({ extensions: { credProps: true } });
@@ -48,7 +57,9 @@ describe('completionOf', () => {
   it('a credential becomes its JSON; an error its DOMException; a hand-over a NotAllowedError that says why', () => {
     const credential = { id: 'AQ', rawId: 'AQ', type: 'public-key' } as never;
     expect(completionOf({ kind: 'credential', credential })).toEqual({ responseJson: JSON.stringify(credential) });
-    expect(completionOf({ kind: 'error', name: 'SecurityError', message: 'm' })).toEqual({ error: { name: 'SecurityError', message: 'm' } });
+    expect(completionOf({ kind: 'error', name: 'SecurityError', message: 'm' })).toEqual({
+      error: { name: 'SecurityError', message: 'm' },
+    });
     expect(completionOf({ kind: 'fallback' })).toMatchObject({ error: { name: 'NotAllowedError', message: /proxy/ } });
   });
 });

@@ -38,7 +38,8 @@ export interface ProxiedRequest {
  */
 export function readProxiedRequest(kind: 'create' | 'get', requestId: number, requestDetailsJson: string): ProxiedRequest {
   const parsed = JSON.parse(requestDetailsJson) as { extensions?: Record<string, unknown> } & Record<string, unknown>;
-  const override = parsed.extensions?.remoteDesktopClientOverride as { origin?: unknown; sameOriginWithAncestors?: unknown } | undefined;
+  const override = parsed.extensions?.remoteDesktopClientOverride as
+    { origin?: unknown; sameOriginWithAncestors?: unknown } | undefined;
   if (typeof override?.origin !== 'string') throw new Error('The browser named no origin for this request.');
   const { remoteDesktopClientOverride: _caller, ...extensions } = parsed.extensions ?? {};
   // Validated with the page protocol's schema where it is handled, like a page's request.
@@ -62,7 +63,9 @@ export function proxySender(origin: string, requestId: string): chrome.runtime.M
 export const proxiedRequestId = (requestId: number): string => `proxy-${requestId}`;
 
 /** A page reply as the proxy's completion: a credential's JSON, or the DOMException. */
-export function completionOf(reply: PageReply | undefined): { responseJson: string } | { error: { name: string; message: string } } {
+export function completionOf(
+  reply: PageReply | undefined,
+): { responseJson: string } | { error: { name: string; message: string } } {
   if (reply?.kind === 'credential') return { responseJson: JSON.stringify(reply.credential) };
   if (reply?.kind === 'error') return { error: { name: reply.name, message: reply.message } };
   // "Use another device" cannot reach the browser's authenticators from here: they are behind this proxy.

@@ -48,7 +48,8 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: the WebAuthn
     await rp?.close();
   });
 
-  const setProxy = (on: boolean) => latchkey.sendFromExtensionPage({ kind: 'settings.set', settings: { interceptWithProxy: on } });
+  const setProxy = (on: boolean) =>
+    latchkey.sendFromExtensionPage({ kind: 'settings.set', settings: { interceptWithProxy: on } });
 
   /**
    * Registers at the demo RP. `abortAfterMs`: the page aborts the request after that long, for a
@@ -74,7 +75,9 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: the WebAuthn
     await setProxy(false);
     const before = (await storedPasskeys(latchkey)).length;
     const { result } = await registerOn(locked, 'off-user', 2_000);
-    expect(await locked.evaluate(() => (window as unknown as { __lockedBeforeLatchkey: boolean }).__lockedBeforeLatchkey)).toBe(true);
+    expect(await locked.evaluate(() => (window as unknown as { __lockedBeforeLatchkey: boolean }).__lockedBeforeLatchkey)).toBe(
+      true,
+    );
     // Tester mode is on, so Latchkey would have said yes at once: the browser's own WebAuthn was
     // still waiting for an authenticator when the page gave up.
     expect(result).toMatchObject({ ok: false, error: { name: 'TimeoutError' } });
