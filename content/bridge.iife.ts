@@ -13,6 +13,12 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
 
   /** How often a waiting request asks the worker whether it still has it. */
   const PING_MS = 2_000;
+  /**
+   * A ping neither answered nor refused within this long counts as unanswered: a worker stopped
+   * in the middle of a ceremony can leave runtime messages that never settle (seen in Chromium
+   * 156 with the worker stopped during a sign-in), and the page's promise must not wait forever.
+   */
+  const PING_TIMEOUT_MS = 4_000;
 
   const autofill = autofillAnchor((path) => chrome.runtime.getURL(path));
 
@@ -44,7 +50,11 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
     let unanswered = 0;
     const pinger = setInterval(() => {
       if (kind !== 'create' && kind !== 'get') return clearInterval(pinger);
-      chrome.runtime.sendMessage({ channel: PAGE_CHANNEL, request: { kind: 'ping', requestId } }).then(
+      const ping = chrome.runtime.sendMessage({ channel: PAGE_CHANNEL, request: { kind: 'ping', requestId } });
+      const silence = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the service worker stopped answering')), PING_TIMEOUT_MS),
+      );
+      Promise.race([ping, silence]).then(
         (reply: PageReply | undefined) => {
           unanswered = 0;
           if (reply?.kind === 'alive' && !reply.running) lost('it was restarted');
