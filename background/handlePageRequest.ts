@@ -14,7 +14,7 @@ import type { BrowserReason, RecordContext, RecordedOutcome, ResponseJSONLike } 
 import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
-import { callerContextOf } from './callerContext';
+import { callerContextOf, framePolicyAllows } from './callerContext';
 import { type AutofillPick, waitForAutofillPick } from './conditionalMediation';
 import { recorder as workerRecorder } from './diagnostics';
 import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
@@ -173,6 +173,13 @@ export async function handlePageRequest(
       await applySignal(request, caller, store, orphans);
       reply = { kind: 'done' };
       return reply;
+    }
+    // Firefox: a cross-origin frame's permissions policy, which its document could not tell.
+    if (!caller.sameOriginWithAncestors) {
+      const feature = request.kind === 'create' ? 'publickey-credentials-create' : 'publickey-credentials-get';
+      if (!(await framePolicyAllows(sender, feature))) {
+        throw new CeremonyError('cross-origin-iframe', `the '${feature}' feature is not enabled in this frame`);
+      }
     }
     const host = hostOf(caller);
     // A site set to "hand to the browser" (by the user or the organisation) never sees Latchkey's UI.

@@ -4,7 +4,7 @@
  * the sender's origin and frame; the worker trusts that, not anything in the message.
  */
 import type { PageReply } from '../src/webauthn/messages';
-import { PAGE_CHANNEL } from '../src/webauthn/pageChannel';
+import { FRAME_ALLOW_QUERY, PAGE_CHANNEL } from '../src/webauthn/pageChannel';
 import { autofillAnchor } from './autofill';
 import { BRIDGE_HELLO, type PortReply } from './channel';
 
@@ -72,6 +72,18 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
       (error: unknown) => lost(error instanceof Error ? error.message : String(error)),
     );
   }
+
+  // The worker asks a parent frame what its iframe element delegates (Firefox's documents cannot
+  // tell their own permissions policy). Only the extension's worker can send this.
+  chrome.runtime.onMessage.addListener((message: { kind?: unknown; frameId?: unknown }, sender, sendResponse) => {
+    if (message?.kind !== FRAME_ALLOW_QUERY || sender.id !== chrome.runtime.id || typeof message.frameId !== 'number') return false;
+    const getFrameId = (chrome.runtime as { getFrameId?: (target: Element) => number }).getFrameId;
+    const holder = getFrameId
+      ? [...document.querySelectorAll('iframe, frame')].find((element) => getFrameId(element) === message.frameId)
+      : undefined;
+    sendResponse({ allow: holder ? (holder.getAttribute('allow') ?? '') : null });
+    return false;
+  });
 
   window.addEventListener(
     'message',
