@@ -94,6 +94,12 @@ export async function resolveRpIdWithRelatedOrigins(
     if (!getDomainWithoutSuffix(host, PSL)) throw error;
     const response = await fetchWellKnown(`https://${host}/.well-known/webauthn`).catch(() => null);
     if (response && wellKnownListsOrigin(callerOrigin, response)) return host;
-    throw new CeremonyError('related-origins', `rpId "${requestedRpId}" is not allowed for origin ${callerOrigin}, and https://${host}/.well-known/webauthn does not list it`);
+    // No file at all: a plain mismatch (most often a wrong rpId). A file that leaves this origin
+    // out: the site uses related origins and this one is not among them.
+    if (!response || response.status !== 200) throw error;
+    throw new CeremonyError(
+      'related-origins',
+      `rpId "${requestedRpId}" is not allowed for origin ${callerOrigin}, and https://${host}/.well-known/webauthn does not list it`,
+    );
   }
 }

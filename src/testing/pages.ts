@@ -1,5 +1,5 @@
 /** Helpers for the demo RP's page API and Latchkey's own windows. */
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser, CDPSession, Page } from 'puppeteer-core';
 import type { CeremonyRecord } from '../diagnostics/record';
 import type { PasskeyView } from '../webauthn/messages';
 import type { LatchkeyBrowser } from './launchBrowser';
@@ -131,4 +131,28 @@ export async function waitForRecord(
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * The browser's own authenticator for one tab (Chromium): a CDP virtual authenticator, a CTAP2
+ * USB key with resident keys and user verification that answers at once unless told otherwise.
+ * What "use another device or security key" reaches in tests.
+ */
+export async function addBrowserAuthenticator(
+  page: Page,
+  options: { automaticPresenceSimulation?: boolean; isUserVerified?: boolean } = {},
+): Promise<{ cdp: CDPSession; authenticatorId: string }> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: options.isUserVerified ?? true,
+      automaticPresenceSimulation: options.automaticPresenceSimulation ?? true,
+    },
+  });
+  return { cdp, authenticatorId };
 }

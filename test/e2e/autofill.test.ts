@@ -14,7 +14,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { answerPrompt, type DemoResult, openDemo, waitForPrompt } from '../../src/testing/pages';
+import { addBrowserAuthenticator, answerPrompt, type DemoResult, openDemo, waitForPrompt } from '../../src/testing/pages';
 
 declare global {
   interface Window {
@@ -138,18 +138,7 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: passkey auto
 
   it('"Other passkey options" hands the request to the browser\u2019s own dialog, where a passkey Latchkey lacks signs in', async () => {
     await startConditional();
-    const cdp = await page.createCDPSession();
-    await cdp.send('WebAuthn.enable');
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'usb',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const { cdp, authenticatorId } = await addBrowserAuthenticator(page);
     try {
       // A passkey on "another device": registered through Latchkey's "Use another device", so the
       // browser's own WebAuthn (the virtual authenticator) holds it and Latchkey does not.

@@ -7,6 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
+import { addBrowserAuthenticator } from '../../src/testing/pages';
 
 let rp: DemoRelyingParty;
 let latchkey: LatchkeyBrowser;
@@ -116,11 +117,7 @@ describe('setting: step in only when Latchkey holds a matching passkey', () => {
     // The browser's own authenticator, holding a passkey Latchkey knows nothing of.
     const { generateKeyPairSync } = await import('node:crypto');
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const cdp = await page.createCDPSession();
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    const { cdp, authenticatorId } = await addBrowserAuthenticator(page);
     const browserCredentialId = Buffer.from('browser-own-passkey').toString('base64');
     await cdp.send('WebAuthn.addCredential', {
       authenticatorId,

@@ -19,6 +19,7 @@ import type { CeremonyRecord } from '../../src/diagnostics/record';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
 import { LatchkeyTesting } from '../../src/testing/latchkeyTesting';
 import {
+  addBrowserAuthenticator,
   answerPrompt,
   diagnosticRecords,
   openDemo,
@@ -287,18 +288,7 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     it('a ceremony handed to Chromium\u2019s own WebAuthn (virtual authenticator) is recorded with its outcome, decoded', async () => {
       await latchkey.setTesterMode(false);
       const page = await openDemo(latchkey.browser, `${rp.url}register`);
-      const cdp = await page.createCDPSession();
-      await cdp.send('WebAuthn.enable');
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2',
-          transport: 'usb',
-          hasResidentKey: true,
-          hasUserVerification: true,
-          isUserVerified: true,
-          automaticPresenceSimulation: true,
-        },
-      });
+      await addBrowserAuthenticator(page);
       const registration = page.evaluate(() => window.demo.register('vera-dx'));
       await answerPrompt(await waitForPrompt(latchkey), '[data-testid="use-another"]');
       expect(await registration).toMatchObject({ ok: true });
@@ -319,18 +309,8 @@ describe.each(browsersUnderTest())('%s: diagnostics', (browserName) => {
     it('cross-device failure after "use another device": the browser\u2019s own WebAuthn refuses, and the explanation names Bluetooth and internet', async () => {
       await latchkey.setTesterMode(false);
       const page = await openPage();
-      const cdp = await page.createCDPSession();
-      await cdp.send('WebAuthn.enable');
       // The other device never answers (no presence, as when Bluetooth is off): the site's timeout runs out.
-      await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2',
-          transport: 'usb',
-          hasResidentKey: true,
-          hasUserVerification: true,
-          automaticPresenceSimulation: false,
-        },
-      });
+      await addBrowserAuthenticator(page, { automaticPresenceSimulation: false, isUserVerified: false });
       const result = settle(page, createScript(`timeout: 10000,`));
       await answerPrompt(await waitForPrompt(latchkey), '[data-testid="use-another"]');
       expect(await result).toBe('NotAllowedError');

@@ -7,7 +7,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { answerPrompt, openDemo, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
+import { addBrowserAuthenticator, answerPrompt, openDemo, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
 
 describe.each(browsersUnderTest())('%s', (browserName) => {
   let rp: DemoRelyingParty;
@@ -277,18 +277,7 @@ describe.each(browsersUnderTest())('%s', (browserName) => {
         await latchkey.setTesterMode(false);
         const page = await openDemo(latchkey.browser, `${rp.url}register`);
         // The browser's own authenticator for this tab: Chromium's virtual authenticator (CDP WebAuthn domain).
-        const cdp = await page.createCDPSession();
-        await cdp.send('WebAuthn.enable');
-        const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-          options: {
-            protocol: 'ctap2',
-            transport: 'usb',
-            hasResidentKey: true,
-            hasUserVerification: true,
-            isUserVerified: true,
-            automaticPresenceSimulation: true,
-          },
-        });
+        const { cdp, authenticatorId } = await addBrowserAuthenticator(page);
         const before = await storedIds();
         const registration = page.evaluate(() => window.demo.register('dana'));
         const prompt = await waitForPrompt(latchkey);

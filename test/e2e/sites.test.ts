@@ -9,7 +9,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { answerPrompt, openDemo, waitForPrompt } from '../../src/testing/pages';
+import { addBrowserAuthenticator, answerPrompt, openDemo, waitForPrompt } from '../../src/testing/pages';
 
 /** Chromium on Linux reads managed policy from here (Debian's chromium package). */
 const POLICY_DIR = '/etc/chromium/policies/managed';
@@ -38,11 +38,7 @@ afterAll(async () => {
 });
 
 async function withBrowserAuthenticator(page: Page) {
-  const cdp = await page.createCDPSession();
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'usb', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
+  const { cdp, authenticatorId } = await addBrowserAuthenticator(page);
   return async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length;
 }
 
