@@ -5,6 +5,7 @@
  */
 import type { PageReply } from '../src/webauthn/messages';
 import { FRAME_ALLOW_QUERY, PAGE_CHANNEL } from '../src/webauthn/pageChannel';
+import { clampTimeout } from '../src/webauthn/timeout';
 import { autofillAnchor } from './autofill';
 import { BRIDGE_HELLO, type PortReply } from './channel';
 
@@ -19,6 +20,12 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
    * 156 with the worker stopped during a sign-in), and the page's promise must not wait forever.
    */
   const PING_TIMEOUT_MS = 4_000;
+  /**
+   * The last resort: a ceremony the worker has not ended this long after its own timeout would
+   * have is ended here (NotAllowedError, as a timeout is), and the worker told to abort it. Seen
+   * once in a while with the worker stopped by the browser in the middle of a registration.
+   */
+  const DEADLINE_GRACE_MS = 10_000;
 
   const autofill = autofillAnchor((path) => chrome.runtime.getURL(path));
 
@@ -28,10 +35,12 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
         ? (request as { requestId: string }).requestId
         : '';
     let settled = false;
+    let deadline: ReturnType<typeof setTimeout> | undefined;
     const answer = (reply: PageReply) => {
       if (settled) return;
       settled = true;
       clearInterval(pinger);
+      clearTimeout(deadline);
       autofill.end(requestId);
       port?.postMessage({ requestId, reply } satisfies PortReply);
     };
@@ -64,6 +73,18 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
         },
       );
     }, PING_MS);
+    const options = (request as { options?: { timeout?: unknown } } | null)?.options;
+    const conditional = (request as { mediation?: unknown } | null)?.mediation === 'conditional';
+    if ((kind === 'create' || kind === 'get') && !conditional) {
+      const timeout = typeof options?.timeout === 'number' ? options.timeout : undefined;
+      deadline = setTimeout(
+        () => {
+          chrome.runtime.sendMessage({ channel: PAGE_CHANNEL, request: { kind: 'abort', requestId } }).catch(() => undefined);
+          answer({ kind: 'error', name: 'NotAllowedError', message: 'The operation either timed out or was not allowed.' });
+        },
+        clampTimeout(timeout) + DEADLINE_GRACE_MS,
+      );
+    }
     chrome.runtime.sendMessage({ channel: PAGE_CHANNEL, request }).then(
       (reply: PageReply | undefined) => {
         if (reply) answer(reply);
@@ -76,7 +97,8 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
   // The worker asks a parent frame what its iframe element delegates (Firefox's documents cannot
   // tell their own permissions policy). Only the extension's worker can send this.
   chrome.runtime.onMessage.addListener((message: { kind?: unknown; frameId?: unknown }, sender, sendResponse) => {
-    if (message?.kind !== FRAME_ALLOW_QUERY || sender.id !== chrome.runtime.id || typeof message.frameId !== 'number') return false;
+    if (message?.kind !== FRAME_ALLOW_QUERY || sender.id !== chrome.runtime.id || typeof message.frameId !== 'number')
+      return false;
     const getFrameId = (chrome.runtime as { getFrameId?: (target: Element) => number }).getFrameId;
     const holder = getFrameId
       ? [...document.querySelectorAll('iframe, frame')].find((element) => getFrameId(element) === message.frameId)
