@@ -25,7 +25,7 @@ export function keyWaitingForTouch(): { key: SimulatedHidDevice; touch(): void }
 }
 
 export async function clientFor(key: SimulatedHidDevice): Promise<{ hid: CtapHidDevice; ctap: Ctap2Client }> {
-  const hid = await CtapHidDevice.open(key, random);
+  const hid = await CtapHidDevice.open(key.connect(), random);
   return { hid, ctap: new Ctap2Client(hid, random) };
 }
 

@@ -25,39 +25,21 @@ export interface SimulatedDeviceOptions {
   keepaliveIntervalMs?: number;
 }
 
-export class SimulatedHidDevice implements HidTransport {
-  private readonly outgoing: Uint8Array[] = [];
-  private readonly readers: { resolve(report: Uint8Array | null): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }[] = [];
-  private readonly reassembler = new Reassembler();
-  private readonly channels = new Set<number>();
-  private nextCid = 1;
-  private busy: { cid: number; controller: AbortController } | null = null;
-  private unplugged = false;
-  /** What the tests look at: how many times the key winked, how many commands were cancelled. */
-  readonly stats = { winks: 0, cancels: 0, keepalives: 0 };
+/** One open handle on the device: like a hidraw file descriptor, it gets a copy of every report the device sends. */
+class Connection implements HidTransport {
+  readonly outgoing: Uint8Array[] = [];
+  readonly readers: { resolve(report: Uint8Array | null): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }[] = [];
+  closed = false;
 
-  constructor(
-    readonly authenticator: SimulatedAuthenticator,
-    private readonly options: SimulatedDeviceOptions = {},
-  ) {}
+  constructor(private readonly device: SimulatedHidDevice) {}
 
-  async write(report: Uint8Array): Promise<void> {
-    if (this.unplugged) throw new TransportError('The security key was unplugged.');
-    let message: CtapHidMessage | null;
-    try {
-      message = this.reassembler.push(report);
-    } catch (error) {
-      if (error instanceof FramingError) {
-        this.send(cidOf(report), CtapHidCommand.ERROR, new Uint8Array([error.code]));
-        return;
-      }
-      throw error;
-    }
-    if (message) this.receive(message);
+  write(report: Uint8Array): Promise<void> {
+    if (this.closed) return Promise.reject(new TransportError('This handle on the security key is closed.'));
+    return this.device.receiveReport(report);
   }
 
   read(timeoutMs: number): Promise<Uint8Array | null> {
-    if (this.unplugged) return Promise.reject(new TransportError('The security key was unplugged.'));
+    if (this.device.isUnplugged) return Promise.reject(new TransportError('The security key was unplugged.'));
     const next = this.outgoing.shift();
     if (next) return Promise.resolve(next);
     return new Promise((resolve, reject) => {
@@ -73,30 +55,82 @@ export class SimulatedHidDevice implements HidTransport {
     });
   }
 
+  deliver(report: Uint8Array): void {
+    if (this.closed) return;
+    const reader = this.readers.shift();
+    if (reader) {
+      clearTimeout(reader.timer);
+      reader.resolve(report);
+    } else {
+      this.outgoing.push(report);
+    }
+  }
+
+  fail(error: Error): void {
+    for (const reader of this.readers.splice(0)) {
+      clearTimeout(reader.timer);
+      reader.reject(error);
+    }
+  }
+
   async close(): Promise<void> {
-    this.busy?.controller.abort(new Error('closed'));
+    this.closed = true;
+  }
+}
+
+export class SimulatedHidDevice {
+  private readonly connections = new Set<Connection>();
+  private readonly reassembler = new Reassembler();
+  private readonly channels = new Set<number>();
+  private nextCid = 1;
+  private busy: { cid: number; controller: AbortController } | null = null;
+  private unplugged = false;
+  /** What the tests look at: how many times the key winked, how many commands were cancelled. */
+  readonly stats = { winks: 0, cancels: 0, keepalives: 0 };
+
+  constructor(
+    readonly authenticator: SimulatedAuthenticator,
+    private readonly options: SimulatedDeviceOptions = {},
+  ) {}
+
+  get isUnplugged(): boolean {
+    return this.unplugged;
+  }
+
+  /** Opens a handle on the device (what node-hid's `open` is for a real key). */
+  connect(): HidTransport {
+    if (this.unplugged) throw new TransportError('The security key was unplugged.');
+    const connection = new Connection(this);
+    this.connections.add(connection);
+    return connection;
+  }
+
+  async receiveReport(report: Uint8Array): Promise<void> {
+    if (this.unplugged) throw new TransportError('The security key was unplugged.');
+    let message: CtapHidMessage | null;
+    try {
+      message = this.reassembler.push(report);
+    } catch (error) {
+      if (error instanceof FramingError) {
+        this.send(cidOf(report), CtapHidCommand.ERROR, new Uint8Array([error.code]));
+        return;
+      }
+      throw error;
+    }
+    if (message) this.receive(message);
   }
 
   /** The person pulls the key out: pending and later reads and writes fail. */
   unplug(): void {
     this.unplugged = true;
     this.busy?.controller.abort(new Error('unplugged'));
-    for (const reader of this.readers.splice(0)) {
-      clearTimeout(reader.timer);
-      reader.reject(new TransportError('The security key was unplugged.'));
-    }
+    for (const connection of this.connections) connection.fail(new TransportError('The security key was unplugged.'));
   }
 
   private send(cid: number, cmd: number, payload: Uint8Array): void {
     if (this.unplugged) return;
     for (const report of fragment({ cid, cmd, payload })) {
-      const reader = this.readers.shift();
-      if (reader) {
-        clearTimeout(reader.timer);
-        reader.resolve(report);
-      } else {
-        this.outgoing.push(report);
-      }
+      for (const connection of this.connections) connection.deliver(report.slice());
     }
   }
 
@@ -167,7 +201,7 @@ export function simulatedBackend(devices: Record<string, SimulatedHidDevice>): H
     async open(path: string): Promise<HidTransport> {
       const device = devices[path];
       if (!device) throw new TransportError(`No simulated key named ${path}.`);
-      return device;
+      return device.connect();
     },
   };
 }
