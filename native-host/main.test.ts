@@ -53,7 +53,8 @@ function runHost(launcher: string, args: string[], input: Buffer[], expected: nu
   });
 }
 
-describe('the native host process', () => {
+// Each process starts Node with tsx (about a second on these machines).
+describe('the native host process', { timeout: 15_000 }, () => {
   it('answers a good request, a malformed one, invalid JSON and an oversize frame, then a truncated one at the end, and exits cleanly', async () => {
     const launcher = await launcherWithKey();
     const oversize = Buffer.alloc(4);
@@ -91,7 +92,7 @@ describe('the native host process', () => {
     expect(await ask({ id: 'wrong', kind: 'credentials.list', pin: '9999' })).toMatchObject({ ok: false, error: { code: 'pin-invalid', retries: 7 } });
     expect(await ask({ id: 'k', kind: 'keys' })).toMatchObject({ result: { keys: [{ pinSet: true, pinRetries: 7 }] } });
     expect(await ask({ id: 'l', kind: 'credentials.list', pin: '1234' })).toMatchObject({ result: { credentials: [{ rpId: 'localhost', userName: 'alice' }] } });
-  });
+  }, 30_000);
 
   it('refuses to run for a caller other than the extension it was installed for', async () => {
     const launcher = await launcherWithKey();
