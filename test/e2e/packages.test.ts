@@ -26,7 +26,7 @@ describe('the two packages', () => {
   it('both ask only for storage, webNavigation, alarms and the related-origins files, expose no resource to pages, and carry a strict CSP', () => {
     for (const name of ['chromium', 'firefox'] as const) {
       const manifest = manifestOf(name);
-      expect(manifest.permissions).toEqual(['storage', 'webNavigation', 'alarms']);
+      expect(manifest.permissions).toEqual(['storage', 'webNavigation', 'alarms', 'nativeMessaging']);
       // Only the WebAuthn related-origins file (/.well-known/webauthn), fetched by the worker.
       expect(manifest.host_permissions).toEqual(['https://*/.well-known/webauthn']);
       expect(manifest.web_accessible_resources ?? []).toEqual([]);
