@@ -203,8 +203,12 @@ export async function answerPrompt(promptId: string, answer: PromptDecision): Pr
     if (!entry.securityKey) return { error: 'This request cannot go to a security key from here.' };
     // The key's own PIN and touch; the window stays open (and says so) until the key answers, and shows its errors.
     try {
-      await entry.securityKey(answer.pin);
+      // The window polls prompt.load while it waits: "touch your key" appears when the key asks for it.
+      await entry.securityKey(answer.pin, () => {
+        entry.view = { ...entry.view, touchKey: true } as PromptView;
+      });
     } catch (error) {
+      entry.view = { ...entry.view, touchKey: false } as PromptView;
       return { error: error instanceof Error ? error.message : String(error) };
     }
     entry.settle({ outcome: 'used-security-key' });

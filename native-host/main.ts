@@ -6,6 +6,7 @@
  *   --simulated-key <file>      a simulated key whose state lives in <file>, instead of USB keys
  *   --touch-delay-ms <n>        how long the simulated person takes to touch it (default 300)
  */
+import { appendFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SimulatedAuthenticator, touchAfter } from '../src/ctap/simulated/simulatedAuthenticator';
 import { SimulatedHidDevice, simulatedBackend } from '../src/ctap/simulated/simulatedHidDevice';
@@ -27,7 +28,15 @@ async function backendFrom(simulatedKey: string | undefined, touchDelayMs: numbe
   return backend;
 }
 
+/** LATCHKEY_BRIDGE_LOG=<file>: what the host did (start, message kinds, end), never a message's contents (PINs). */
+const debug = (line: string) => {
+  const file = process.env.LATCHKEY_BRIDGE_LOG;
+  if (file) appendFileSync(file, `${new Date().toISOString()} ${process.pid} ${line}\n`);
+};
+
 async function main(): Promise<void> {
+  debug(`start ${process.argv.slice(2).join(' ')}`);
+  process.on('exit', (code) => debug(`exit ${code}`));
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     options: {
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const write = (reply: unknown) => {
+    if (!process.stdout.writable) return;
     try {
       process.stdout.write(encodeNativeMessage(reply));
     } catch (error) {
@@ -63,18 +73,39 @@ async function main(): Promise<void> {
       if ('error' in event) {
         host.reject(event.error.code === 'oversize' ? 'oversize' : 'malformed', event.error.message);
       } else {
+        debug(`message ${String((event.message as { kind?: unknown } | null)?.kind)}`);
         const work = host.handle(event.message);
         handling.add(work);
         void work.finally(() => handling.delete(work));
       }
     }
   });
-  process.stdin.on('end', async () => {
-    const truncated = reader.end();
-    if (truncated) host.reject('malformed', truncated.message);
+  let stopping = false;
+  const stop = async (truncated: boolean) => {
+    if (stopping) return;
+    stopping = true;
+    const problem = truncated ? reader.end() : null;
+    if (problem) host.reject('malformed', problem.message);
+    // The running request ends with CTAPHID_CANCEL to the key before the host exits.
     await host.shutdown();
     await Promise.allSettled([...handling]);
-    process.stdout.end(() => process.exit(0));
+    if (process.stdout.writable) process.stdout.end(() => process.exit(0));
+    else process.exit(0);
+  };
+  process.stdin.on('end', () => {
+    debug('end');
+    void stop(true);
+  });
+  // A browser may end the host with SIGTERM when the port closes: the key is cancelled all the same.
+  // The browser closed its end (EPIPE on a reply): as good as the end of the input.
+  process.stdout.on('error', (error) => {
+    debug(`stdout ${error.message}`);
+    void stop(false);
+  });
+  process.stdin.on('error', () => void stop(false));
+  process.on('SIGTERM', () => {
+    debug('SIGTERM');
+    void stop(false);
   });
 }
 

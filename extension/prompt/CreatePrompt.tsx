@@ -86,7 +86,7 @@ export function CreatePrompt({ prompt, answering, answer }: PromptProps<'create'
           >
             Another device (phone or tablet, by QR code)
           </button>
-          <SecurityKeyChoice available={prompt.securityKey === true} answering={answering} answer={answer} rememberForSite={remember} />
+          <SecurityKeyChoice available={prompt.securityKey === true} answering={answering} answer={answer} touchKey={prompt.touchKey === true} rememberForSite={remember} />
         </div>
         <p id="where-help" class="muted help">
           Another device hands the request to your browser, which shows a QR code for your phone. A security key is used through

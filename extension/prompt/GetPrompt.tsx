@@ -92,7 +92,7 @@ export function GetPrompt({ prompt, answering, answer }: PromptProps<'get'>) {
         </button>
       </div>
       <UseAnotherButton answering={answering} answer={answer} />
-      {prompt.securityKey ? <SecurityKeyChoice available answering={answering} answer={answer} /> : null}
+      {prompt.securityKey ? <SecurityKeyChoice available answering={answering} answer={answer} touchKey={prompt.touchKey === true} /> : null}
     </div>
   );
 }

@@ -15,12 +15,15 @@ export function SecurityKeyChoice({
   available,
   answering,
   answer,
+  touchKey = false,
   rememberForSite = false,
 }: {
   /** The worker can run this ceremony on a key (false in tester mode and for prompts without a ceremony). */
   available: boolean;
   answering: boolean;
   answer: (decision: UserDecision) => void;
+  /** The key waits for a touch (the worker's view says so). */
+  touchKey?: boolean;
   rememberForSite?: boolean;
 }) {
   const [panel, setPanel] = useState<Panel>({ step: 'closed' });
@@ -96,9 +99,13 @@ export function SecurityKeyChoice({
                   </p>
                 </div>
               ) : null}
-              {answering ? (
+              {answering && touchKey ? (
                 <p class="touch-key" role="status" data-testid="touch-key">
                   Touch your security key now.
+                </p>
+              ) : answering ? (
+                <p class="muted" role="status" data-testid="key-connecting">
+                  Talking to your security key…
                 </p>
               ) : (
                 <button type="button" class="primary" data-testid="security-key-continue" disabled={pinNeeded && pin.length < 4} onClick={go}>

@@ -50,9 +50,10 @@ export type UserDecision =
 
 /**
  * Runs the ceremony on a security key with the PIN the person typed (none when the key has no
- * PIN). Rejects with a message the prompt shows (wrong PIN, no key found); the prompt then waits.
+ * PIN); `onTouch` is called when the key waits for a touch. Rejects with a message the prompt
+ * shows (wrong PIN, no key found); the prompt then waits.
  */
-export type SecurityKeyHook = (pin: string | undefined) => Promise<void>;
+export type SecurityKeyHook = (pin: string | undefined, onTouch: () => void) => Promise<void>;
 
 export interface UserInterface {
   /**

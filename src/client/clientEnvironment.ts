@@ -18,8 +18,8 @@ export interface ClientEnvironment extends AuthenticatorEnvironment {
 
 /** A ceremony on a security key: the same requests the software authenticator takes, with the PIN typed in the prompt. */
 export interface SecurityKeyAuthenticator {
-  makeCredential(request: MakeCredentialRequest, pin: string | undefined): Promise<MakeCredentialResult>;
-  getAssertion(request: GetAssertionRequest, pin: string | undefined): Promise<GetAssertionResult>;
+  makeCredential(request: MakeCredentialRequest, pin: string | undefined, onTouch?: () => void): Promise<MakeCredentialResult>;
+  getAssertion(request: GetAssertionRequest, pin: string | undefined, onTouch?: () => void): Promise<GetAssertionResult>;
 }
 
 /**
@@ -29,14 +29,14 @@ export interface SecurityKeyAuthenticator {
  */
 export async function withSecurityKey<R>(
   env: ClientEnvironment,
-  onKey: ((key: SecurityKeyAuthenticator, pin: string | undefined) => Promise<R>) | null,
+  onKey: ((key: SecurityKeyAuthenticator, pin: string | undefined, onTouch: () => void) => Promise<R>) | null,
   software: (env: ClientEnvironment) => Promise<R>,
 ): Promise<R> {
   const key = env.securityKey;
   if (!key || !onKey) return software(env);
   let result: { value: R } | null = null;
-  const hook = async (pin: string | undefined) => {
-    result = { value: await onKey(key, pin) };
+  const hook = async (pin: string | undefined, onTouch: () => void) => {
+    result = { value: await onKey(key, pin, onTouch) };
   };
   const ui = { prompt: (request: Parameters<typeof env.ui.prompt>[0], signal?: AbortSignal) => env.ui.prompt(request, signal, hook) };
   try {

@@ -94,7 +94,8 @@ export async function createCredential(
       // A security key verifies with its own PIN, and keeps a discoverable credential whenever the site prefers one.
       return withSecurityKey(
         env,
-        (key, pin) => key.makeCredential({ ...request, options: { rk: residentKey !== 'discouraged', uv: pin !== undefined }, extensions: {} }, pin),
+        (key, pin, onTouch) =>
+          key.makeCredential({ ...request, options: { rk: residentKey !== 'discouraged', uv: pin !== undefined }, extensions: {} }, pin, onTouch),
         (ceremonyEnv) => makeCredential(ceremonyEnv, request),
       );
     },

@@ -61,7 +61,7 @@ export async function getAssertion(
       };
       return withSecurityKey(
         env,
-        (key, pin) => key.getAssertion({ ...request, options: { up: true, uv: pin !== undefined }, extensions: {} }, pin),
+        (key, pin, onTouch) => key.getAssertion({ ...request, options: { up: true, uv: pin !== undefined }, extensions: {} }, pin, onTouch),
         (ceremonyEnv) => authenticatorGetAssertion(ceremonyEnv, request),
       );
     },

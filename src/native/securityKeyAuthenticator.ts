@@ -13,9 +13,9 @@ import { coseKeyAlgorithm, coseKeyToSpki } from '../webauthn/cose';
 import type { NativeClient } from './nativeClient';
 import { getAssertionResult, makeCredentialResult } from './protocol';
 
-export function securityKeyAuthenticator(client: NativeClient, onTouch?: () => void): SecurityKeyAuthenticator {
+export function securityKeyAuthenticator(client: NativeClient): SecurityKeyAuthenticator {
   return {
-    async makeCredential(request, pin): Promise<MakeCredentialResult> {
+    async makeCredential(request, pin, onTouch): Promise<MakeCredentialResult> {
       // Errors (wrong PIN, no key, excluded) go back to the prompt, which shows them and waits.
       const raw = await client.request(
           {
@@ -49,7 +49,7 @@ export function securityKeyAuthenticator(client: NativeClient, onTouch?: () => v
       };
     },
 
-    async getAssertion(request, pin): Promise<GetAssertionResult> {
+    async getAssertion(request, pin, onTouch): Promise<GetAssertionResult> {
       const raw = await client.request(
         {
           kind: 'getAssertion',

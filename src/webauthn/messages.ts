@@ -275,6 +275,8 @@ export type PromptView =
       testerMode: boolean;
       /** "Security key" can run the ceremony on a USB key through the native bridge (when installed). */
       securityKey?: boolean;
+      /** The security key is waiting for a touch. */
+      touchKey?: boolean;
     }
   | {
       promptId: string;
@@ -285,11 +287,12 @@ export type PromptView =
       userVerification: boolean;
       testerMode: boolean;
       securityKey?: boolean;
+      touchKey?: boolean;
     }
   | { promptId: string; kind: 'excluded'; origin: string; rpId: string; userName: string; testerMode: boolean }
   /** The vault must be created (`setup`) or unlocked before the ceremony can go on. */
   | { promptId: string; kind: 'setup' | 'unlock'; origin: string; rpId: string; testerMode: boolean }
-  | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean; securityKey?: boolean };
+  | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean; securityKey?: boolean; touchKey?: boolean };
 
 /** The vault as extension pages see it. */
 export interface VaultStatusView {

@@ -16,7 +16,7 @@ import { install } from '../../native-host/install';
 import { pinHash } from '../../src/ctap/pinUvAuthProtocolTwo';
 import { emptyKeyState, parseKeyState, serializeKeyState } from '../../src/ctap/simulated/simulatedKeyState';
 import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { answerPrompt, openDemo, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
+import { answerPrompt, openDemo, startAbortable, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
 
 const KEY_PIN = '2580';
 
@@ -101,5 +101,27 @@ describe('chromium: passkeys on a (simulated) USB security key through the nativ
     await popup.waitForSelector('[data-testid="security-key-empty"]');
     expect(keyState().credentials).toEqual([]);
     await popup.close();
+  });
+
+  it('a page that aborts while the key waits for a touch gets AbortError, and the key gets CTAPHID_CANCEL', async () => {
+    // The same key, now with a person who never touches it in time.
+    await install({ home: path.dirname(keyFile), extensionId: latchkey.extensionId, manifestDir: path.join(path.dirname(keyFile), 'profile/NativeMessagingHosts'), simulatedKey: keyFile, touchDelayMs: 600_000 });
+    const page = await openDemo(latchkey.browser, `${rp.url}register`);
+    const ceremony = await startAbortable(
+      page,
+      `navigator.credentials.create({ signal, publicKey: {
+        challenge: new Uint8Array(32), rp: { name: 'Demo' }, pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+        user: { id: new Uint8Array([1, 2, 3]), name: 'bob', displayName: 'Bob' } } })`,
+    );
+    const prompt = await waitForPrompt(latchkey);
+    await useKey(prompt, KEY_PIN);
+    await prompt.click('[data-testid="security-key-continue"]');
+    // "Touch your key" shows once the key itself asks for it (CTAPHID_KEEPALIVE, STATUS_UPNEEDED).
+    await prompt.waitForSelector('[data-testid="touch-key"]', { timeout: 20_000 });
+    await ceremony.abort();
+    expect(await ceremony.settled()).toBe('AbortError');
+    // The host turned the extension's cancel (and the closed port) into CTAPHID_CANCEL; the key ended the command.
+    await expect.poll(() => keyState().cancelledCommands, { timeout: 10_000 }).toBe(1);
+    expect(keyState().credentials).toEqual([]);
   });
 });

@@ -137,6 +137,15 @@ export class SimulatedAuthenticator {
   /** One CTAPHID_CBOR request → its answer: status byte, then the CBOR map if any. */
   async handle(request: Uint8Array, context: CommandContext): Promise<Uint8Array> {
     await this.loaded;
+    const answer = await this.answer(request, context);
+    if (answer.length === 1 && answer[0] === CtapStatusCode.CTAP2_ERR_KEEPALIVE_CANCEL) {
+      this.state.cancelledCommands++;
+      await this.persist(this.state).catch(() => undefined);
+    }
+    return answer;
+  }
+
+  private async answer(request: Uint8Array, context: CommandContext): Promise<Uint8Array> {
     try {
       const command = request[0];
       if (command === undefined) throw new Status(CtapStatusCode.CTAP1_ERR_INVALID_LENGTH);

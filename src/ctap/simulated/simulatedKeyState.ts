@@ -14,10 +14,12 @@ export interface SimulatedKeyState {
   pinHash: Uint8Array | null;
   pinRetries: number;
   credentials: CredentialRecord[];
+  /** How many commands a CTAPHID_CANCEL stopped: lets a test see that a cancel reached the key. */
+  cancelledCommands: number;
 }
 
 export function emptyKeyState(): SimulatedKeyState {
-  return { pinHash: null, pinRetries: MAX_PIN_RETRIES, credentials: [] };
+  return { pinHash: null, pinRetries: MAX_PIN_RETRIES, credentials: [], cancelledCommands: 0 };
 }
 
 export function serializeKeyState(state: SimulatedKeyState): string {
@@ -34,6 +36,7 @@ export function parseKeyState(text: string): SimulatedKeyState {
     pinHash: parsed.pinHash instanceof Uint8Array ? parsed.pinHash : null,
     pinRetries: typeof parsed.pinRetries === 'number' ? parsed.pinRetries : MAX_PIN_RETRIES,
     credentials: Array.isArray(parsed.credentials) ? parsed.credentials : [],
+    cancelledCommands: typeof parsed.cancelledCommands === 'number' ? parsed.cancelledCommands : 0,
   };
 }
 
