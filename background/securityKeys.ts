@@ -23,7 +23,9 @@ export async function securityKeyStatus(): Promise<SecurityKeyStatus> {
 }
 
 export async function listKeyCredentials(pin: string, path?: string): Promise<{ credentials: KeyCredentialJSON[] }> {
-  return (await bridge.request({ kind: 'credentials.list', pin, ...(path ? { path } : {}) })) as { credentials: KeyCredentialJSON[] };
+  return (await bridge.request({ kind: 'credentials.list', pin, ...(path ? { path } : {}) })) as {
+    credentials: KeyCredentialJSON[];
+  };
 }
 
 export async function deleteKeyCredential(pin: string, credentialId: string, path?: string): Promise<void> {

@@ -13,7 +13,11 @@ const clientDataHash = toBase64url(sha256(utf8('{"type":"webauthn.create"}')));
 
 function hostWith(keys: Record<string, SimulatedHidDevice>, idleTimeoutMs?: number) {
   const replies: HostReply[] = [];
-  const host = createBridgeHost({ backend: simulatedBackend(keys), send: (reply) => replies.push(reply), ...(idleTimeoutMs ? { idleTimeoutMs } : {}) });
+  const host = createBridgeHost({
+    backend: simulatedBackend(keys),
+    send: (reply) => replies.push(reply),
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+  });
   const ask = async (message: unknown) => {
     await host.handle(message);
     return replies.filter((r) => !('progress' in r)).at(-1)!;
@@ -36,15 +40,25 @@ const makeCredential = (extra: Record<string, unknown> = {}) => ({
 describe('the bridge host', () => {
   it('answers a malformed request with code malformed, naming the field, and keeps the request id', async () => {
     const { ask } = hostWith({});
-    expect(await ask({ id: 7, kind: 'makeCredential' })).toMatchObject({ id: 7, ok: false, error: { code: 'malformed', message: expect.stringContaining('clientDataHash') } });
+    expect(await ask({ id: 7, kind: 'makeCredential' })).toMatchObject({
+      id: 7,
+      ok: false,
+      error: { code: 'malformed', message: expect.stringContaining('clientDataHash') },
+    });
     expect(await ask('just a string')).toMatchObject({ id: null, ok: false, error: { code: 'malformed' } });
-    expect(await ask({ id: 1, kind: 'getAssertion', rpId: 'x', clientDataHash: 'not base64url!', allowList: [] })).toMatchObject({ ok: false, error: { code: 'malformed' } });
+    expect(await ask({ id: 1, kind: 'getAssertion', rpId: 'x', clientDataHash: 'not base64url!', allowList: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'malformed' },
+    });
   });
 
   it('with no key plugged in lists none and answers a ceremony with no-keys', async () => {
     const { ask } = hostWith({});
     expect(await ask({ id: 1, kind: 'keys' })).toEqual({ id: 1, ok: true, result: { keys: [] } });
-    expect(await ask(makeCredential())).toMatchObject({ ok: false, error: { code: 'no-keys', message: expect.stringContaining('Plug') } });
+    expect(await ask(makeCredential())).toMatchObject({
+      ok: false,
+      error: { code: 'no-keys', message: expect.stringContaining('Plug') },
+    });
   });
 
   it('registers with the PIN, says when the key wants a touch, then lists and deletes the credential', async () => {
@@ -52,15 +66,24 @@ describe('the bridge host', () => {
     expect(await ask({ id: 1, kind: 'keys' })).toMatchObject({ result: { keys: [{ pinSet: true, pinRetries: 8 }] } });
     expect(await ask(makeCredential({ pin: PIN }))).toMatchObject({ id: 'mc', ok: true, result: { fmt: 'packed' } });
     expect(replies).toContainEqual({ id: 'mc', progress: 'touch' });
-    const listed = (await ask({ id: 2, kind: 'credentials.list', pin: PIN })) as { result: { credentials: { credentialId: string; userName: string }[] } };
-    expect(listed.result.credentials).toMatchObject([{ rpId: 'localhost', userName: 'alice', userDisplayName: 'Alice', path: 'k' }]);
-    expect(await ask({ id: 3, kind: 'credentials.delete', pin: PIN, credentialId: listed.result.credentials[0]!.credentialId })).toMatchObject({ ok: true });
+    const listed = (await ask({ id: 2, kind: 'credentials.list', pin: PIN })) as {
+      result: { credentials: { credentialId: string; userName: string }[] };
+    };
+    expect(listed.result.credentials).toMatchObject([
+      { rpId: 'localhost', userName: 'alice', userDisplayName: 'Alice', path: 'k' },
+    ]);
+    expect(
+      await ask({ id: 3, kind: 'credentials.delete', pin: PIN, credentialId: listed.result.credentials[0]!.credentialId }),
+    ).toMatchObject({ ok: true });
     expect(await ask({ id: 4, kind: 'credentials.list', pin: PIN })).toMatchObject({ result: { credentials: [] } });
   });
 
   it('a wrong PIN is pin-invalid with the tries left; without a PIN it is pin-required', async () => {
     const { ask } = hostWith({ k: await keyWithPin(PIN) });
-    expect(await ask(makeCredential({ pin: '0000' }))).toMatchObject({ ok: false, error: { code: 'pin-invalid', retries: 7, message: 'Wrong PIN for your security key. 7 tries left.' } });
+    expect(await ask(makeCredential({ pin: '0000' }))).toMatchObject({
+      ok: false,
+      error: { code: 'pin-invalid', retries: 7, message: 'Wrong PIN for your security key. 7 tries left.' },
+    });
     expect(await ask(makeCredential())).toMatchObject({ ok: false, error: { code: 'pin-required' } });
   });
 
@@ -69,7 +92,9 @@ describe('the bridge host', () => {
     await ask(makeCredential({ pin: PIN }));
     const reply = await ask({ id: 'ga', kind: 'getAssertion', pin: PIN, rpId: 'localhost', clientDataHash, allowList: [] });
     expect(reply).toMatchObject({ ok: true, result: { userHandle: toBase64url(utf8('alice-id')) } });
-    expect(await ask({ id: 'none', kind: 'getAssertion', rpId: 'elsewhere.example', clientDataHash, allowList: [] })).toMatchObject({ ok: false, error: { code: 'no-credentials' } });
+    expect(
+      await ask({ id: 'none', kind: 'getAssertion', rpId: 'elsewhere.example', clientDataHash, allowList: [] }),
+    ).toMatchObject({ ok: false, error: { code: 'no-credentials' } });
   });
 
   it('cancel stops the running request: the key gets CTAPHID_CANCEL and the request ends as cancelled', async () => {
@@ -114,6 +139,9 @@ describe('the bridge host', () => {
     const { parseAuthenticatorData } = await import('../src/webauthn/authenticatorData');
     const { fromBase64url } = await import('../src/webauthn/base64url');
     const id = parseAuthenticatorData(fromBase64url(made.result.authData)).attestedCredentialData!.credentialId;
-    expect(await ask(makeCredential({ excludeList: [toBase64url(id)] }))).toMatchObject({ ok: false, error: { code: 'excluded' } });
+    expect(await ask(makeCredential({ excludeList: [toBase64url(id)] }))).toMatchObject({
+      ok: false,
+      error: { code: 'excluded' },
+    });
   });
 });

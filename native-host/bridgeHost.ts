@@ -49,7 +49,8 @@ const STATUS_ERRORS: Partial<Record<number, HostErrorCode>> = {
 
 const MESSAGES: Partial<Record<HostErrorCode, string>> = {
   'pin-invalid': 'Wrong PIN for your security key.',
-  'pin-blocked': 'Your security key’s PIN is blocked after too many wrong tries. Reset the key to use it again (this deletes its passkeys).',
+  'pin-blocked':
+    'Your security key’s PIN is blocked after too many wrong tries. Reset the key to use it again (this deletes its passkeys).',
   'pin-auth-blocked': 'Too many wrong PINs in a row: unplug your security key and plug it in again, then retry.',
   'pin-required': 'Your security key has a PIN: enter it to go on.',
   cancelled: 'The request to the security key was cancelled.',
@@ -82,19 +83,27 @@ export function createBridgeHost({ backend, send, idleTimeoutMs }: BridgeHostOpt
   async function toHostError(error: unknown): Promise<HostError> {
     if (error instanceof NoKeysError) return { code: 'no-keys', message: error.message };
     if (error instanceof PinRequiredError) return { code: 'pin-required', message: error.message };
-    if (error instanceof TransportError) return { code: 'unplugged', message: `The security key stopped answering (was it unplugged?): ${error.message}` };
+    if (error instanceof TransportError)
+      return { code: 'unplugged', message: `The security key stopped answering (was it unplugged?): ${error.message}` };
     if (error instanceof CtapHidTimeout) return { code: 'timeout', message: error.message };
     if (error instanceof CtapHidError) return { code: 'ctap', message: error.message };
     if (error instanceof CtapStatusError) {
       const code = STATUS_ERRORS[error.status] ?? 'ctap';
       if (code === 'pin-invalid') {
         const retries = await retriesAfterWrongPin();
-        return { code, message: `${MESSAGES[code]}${retries !== undefined ? ` ${retries} ${retries === 1 ? 'try' : 'tries'} left.` : ''}`, ...(retries !== undefined ? { retries } : {}) };
+        return {
+          code,
+          message: `${MESSAGES[code]}${retries !== undefined ? ` ${retries} ${retries === 1 ? 'try' : 'tries'} left.` : ''}`,
+          ...(retries !== undefined ? { retries } : {}),
+        };
       }
       return { code, message: MESSAGES[code] ?? `The security key answered ${statusName(error.status)}.` };
     }
     if (error instanceof RangeError) return { code: 'malformed', message: error.message };
-    return { code: 'internal', message: `The bridge failed unexpectedly: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      code: 'internal',
+      message: `The bridge failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 
   async function run(request: Exclude<HostRequest, { kind: 'cancel' }>, signal: AbortSignal): Promise<unknown> {
@@ -123,7 +132,11 @@ export function createBridgeHost({ backend, send, idleTimeoutMs }: BridgeHostOpt
             request.pin,
             transact,
           );
-          return { fmt: result.fmt, authData: toBase64url(result.authData), attStmt: toBase64url(encodeCanonical(result.attStmt as CborValue)) };
+          return {
+            fmt: result.fmt,
+            authData: toBase64url(result.authData),
+            attStmt: toBase64url(encodeCanonical(result.attStmt as CborValue)),
+          };
         });
       case 'getAssertion':
         return withKeys(async (keys) => {
@@ -176,7 +189,14 @@ export function createBridgeHost({ backend, send, idleTimeoutMs }: BridgeHostOpt
       const replyId = typeof messageId === 'string' || typeof messageId === 'number' ? messageId : null;
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        send({ id: replyId, ok: false, error: { code: 'malformed', message: `Malformed request: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid'}` } });
+        send({
+          id: replyId,
+          ok: false,
+          error: {
+            code: 'malformed',
+            message: `Malformed request: ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid'}`,
+          },
+        });
         return;
       }
       const request = parsed.data;
@@ -186,7 +206,11 @@ export function createBridgeHost({ backend, send, idleTimeoutMs }: BridgeHostOpt
         return;
       }
       if (running) {
-        send({ id: request.id, ok: false, error: { code: 'busy', message: 'The bridge is already talking to the security key; cancel that request first.' } });
+        send({
+          id: request.id,
+          ok: false,
+          error: { code: 'busy', message: 'The bridge is already talking to the security key; cancel that request first.' },
+        });
         return;
       }
       const controller = new AbortController();

@@ -19,8 +19,12 @@ describe('latchkey-bridge install / uninstall', () => {
       type: 'stdio',
       allowed_origins: [`chrome-extension://${ID}/`],
     });
-    expect(read('.config/google-chrome/NativeMessagingHosts/latchkey.bridge.json').allowed_origins).toEqual([`chrome-extension://${ID}/`]);
-    expect(read('.mozilla/native-messaging-hosts/latchkey.bridge.json').allowed_extensions).toEqual(['latchkey@latchkey.invalid']);
+    expect(read('.config/google-chrome/NativeMessagingHosts/latchkey.bridge.json').allowed_origins).toEqual([
+      `chrome-extension://${ID}/`,
+    ]);
+    expect(read('.mozilla/native-messaging-hosts/latchkey.bridge.json').allowed_extensions).toEqual([
+      'latchkey@latchkey.invalid',
+    ]);
     expect(statSync(chromium.path).mode & 0o111).not.toBe(0);
     expect(readFileSync(chromium.path, 'utf8')).toContain(`'--allowed-origin' 'chrome-extension://${ID}/'`);
     expect(written).toHaveLength(4);
@@ -49,7 +53,10 @@ describe('latchkey-bridge install / uninstall', () => {
     const home = mkdtempSync(path.join(tmpdir(), 'latchkey-home-'));
     const dir = path.join(home, 'profile/NativeMessagingHosts');
     const written = await install({ home, extensionId: ID, manifestDir: dir, simulatedKey: path.join(home, 'key.json') });
-    expect(written).toEqual([path.join(home, '.local/share/latchkey-bridge/latchkey-bridge'), path.join(dir, 'latchkey.bridge.json')]);
+    expect(written).toEqual([
+      path.join(home, '.local/share/latchkey-bridge/latchkey-bridge'),
+      path.join(dir, 'latchkey.bridge.json'),
+    ]);
     expect(readFileSync(written[0]!, 'utf8')).toContain(`'--simulated-key' '${path.join(home, 'key.json')}'`);
   });
 });

@@ -96,7 +96,7 @@ export async function install(options: InstallOptions): Promise<string[]> {
   const written = [launcher];
   const targets: [BrowserTarget, string][] = options.manifestDir
     ? [['chromium', options.manifestDir]]
-    : Object.entries(manifestDirs(home, browsers)) as [BrowserTarget, string][];
+    : (Object.entries(manifestDirs(home, browsers)) as [BrowserTarget, string][]);
   for (const [browser, dir] of targets) {
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `${NATIVE_HOST_NAME}.json`);

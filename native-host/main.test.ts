@@ -27,12 +27,23 @@ async function launcherWithKey(pin?: string): Promise<string> {
   const home = mkdtempSync(path.join(tmpdir(), 'latchkey-host-'));
   const keyFile = path.join(home, 'key.json');
   writeFileSync(keyFile, serializeKeyState({ ...emptyKeyState(), pinHash: pin ? pinHash(pin) : null }));
-  const [launcher] = await install({ home, extensionId: ID, manifestDir: path.join(home, 'hosts'), simulatedKey: keyFile, touchDelayMs: 50 });
+  const [launcher] = await install({
+    home,
+    extensionId: ID,
+    manifestDir: path.join(home, 'hosts'),
+    simulatedKey: keyFile,
+    touchDelayMs: 50,
+  });
   return launcher!;
 }
 
 /** Runs the host with `input`, closes its stdin once `expected` replies came (or at once when 0), and returns the replies and exit code. */
-function runHost(launcher: string, args: string[], input: Buffer[], expected: number): Promise<{ replies: Record<string, unknown>[]; code: number | null }> {
+function runHost(
+  launcher: string,
+  args: string[],
+  input: Buffer[],
+  expected: number,
+): Promise<{ replies: Record<string, unknown>[]; code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(launcher, args);
     let out = Buffer.alloc(0);
@@ -66,11 +77,25 @@ describe('the native host process', { timeout: 15_000 }, () => {
       0,
     );
     expect(code).toBe(0);
-    expect(replies).toContainEqual({ id: 1, ok: true, result: { keys: [expect.objectContaining({ path: 'simulated-key', pinSet: false })] } });
-    expect(replies).toContainEqual(expect.objectContaining({ id: 2, ok: false, error: expect.objectContaining({ code: 'malformed' }) }));
-    expect(replies).toContainEqual({ id: null, ok: false, error: { code: 'malformed', message: 'A message to the host was not valid JSON.' } });
+    expect(replies).toContainEqual({
+      id: 1,
+      ok: true,
+      result: { keys: [expect.objectContaining({ path: 'simulated-key', pinSet: false })] },
+    });
+    expect(replies).toContainEqual(
+      expect.objectContaining({ id: 2, ok: false, error: expect.objectContaining({ code: 'malformed' }) }),
+    );
+    expect(replies).toContainEqual({
+      id: null,
+      ok: false,
+      error: { code: 'malformed', message: 'A message to the host was not valid JSON.' },
+    });
     expect(replies).toContainEqual({ id: null, ok: false, error: { code: 'oversize', message: expect.stringContaining('64') } });
-    expect(replies).toContainEqual({ id: null, ok: false, error: { code: 'malformed', message: 'The input ended in the middle of a message.' } });
+    expect(replies).toContainEqual({
+      id: null,
+      ok: false,
+      error: { code: 'malformed', message: 'The input ended in the middle of a message.' },
+    });
   });
 
   it('keeps the simulated key’s credentials and PIN retries in its state file from one process to the next', async () => {
@@ -89,14 +114,24 @@ describe('the native host process', { timeout: 15_000 }, () => {
     // One request per process, as the extension's one port per operation does.
     const ask = async (message: unknown) => (await runHost(launcher, [ORIGIN], [frame(message)], 1)).replies[0];
     expect(await ask(makeCredential)).toMatchObject({ id: 'mc', ok: true });
-    expect(await ask({ id: 'wrong', kind: 'credentials.list', pin: '9999' })).toMatchObject({ ok: false, error: { code: 'pin-invalid', retries: 7 } });
+    expect(await ask({ id: 'wrong', kind: 'credentials.list', pin: '9999' })).toMatchObject({
+      ok: false,
+      error: { code: 'pin-invalid', retries: 7 },
+    });
     expect(await ask({ id: 'k', kind: 'keys' })).toMatchObject({ result: { keys: [{ pinSet: true, pinRetries: 7 }] } });
-    expect(await ask({ id: 'l', kind: 'credentials.list', pin: '1234' })).toMatchObject({ result: { credentials: [{ rpId: 'localhost', userName: 'alice' }] } });
+    expect(await ask({ id: 'l', kind: 'credentials.list', pin: '1234' })).toMatchObject({
+      result: { credentials: [{ rpId: 'localhost', userName: 'alice' }] },
+    });
   }, 30_000);
 
   it('refuses to run for a caller other than the extension it was installed for', async () => {
     const launcher = await launcherWithKey();
-    const { replies, code } = await runHost(launcher, ['chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba/'], [frame({ id: 1, kind: 'keys' })], 0);
+    const { replies, code } = await runHost(
+      launcher,
+      ['chrome-extension://ponmlkjihgfedcbaponmlkjihgfedcba/'],
+      [frame({ id: 1, kind: 'keys' })],
+      0,
+    );
     expect(code).toBe(1);
     expect(replies).toEqual([]);
   });

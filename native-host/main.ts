@@ -59,7 +59,13 @@ async function main(): Promise<void> {
     try {
       process.stdout.write(encodeNativeMessage(reply));
     } catch (error) {
-      process.stdout.write(encodeNativeMessage({ id: (reply as { id?: unknown }).id ?? null, ok: false, error: { code: 'oversize', message: String(error) } }));
+      process.stdout.write(
+        encodeNativeMessage({
+          id: (reply as { id?: unknown }).id ?? null,
+          ok: false,
+          error: { code: 'oversize', message: String(error) },
+        }),
+      );
     }
   };
   const host = createBridgeHost({

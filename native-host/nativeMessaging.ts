@@ -26,7 +26,10 @@ export class NativeMessageError extends Error {
 export function encodeNativeMessage(value: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(value), 'utf8');
   if (body.length > MAX_FROM_HOST) {
-    throw new NativeMessageError('oversize', `A message to the browser may be at most ${MAX_FROM_HOST} bytes; this one is ${body.length}.`);
+    throw new NativeMessageError(
+      'oversize',
+      `A message to the browser may be at most ${MAX_FROM_HOST} bytes; this one is ${body.length}.`,
+    );
   }
   const header = Buffer.alloc(4);
   if (LITTLE_ENDIAN) header.writeUInt32LE(body.length);
@@ -55,7 +58,12 @@ export class NativeMessageReader {
       if (this.buffer.length < 4) break;
       const length = LITTLE_ENDIAN ? this.buffer.readUInt32LE(0) : this.buffer.readUInt32BE(0);
       if (length > this.maxLength) {
-        events.push({ error: new NativeMessageError('oversize', `A message to the host may be at most ${this.maxLength} bytes; this one announced ${length}.`) });
+        events.push({
+          error: new NativeMessageError(
+            'oversize',
+            `A message to the host may be at most ${this.maxLength} bytes; this one announced ${length}.`,
+          ),
+        });
         const available = this.buffer.length - 4;
         this.discarding = Math.max(0, length - available);
         this.buffer = this.buffer.subarray(4 + Math.min(length, available));

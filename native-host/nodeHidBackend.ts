@@ -25,7 +25,9 @@ interface NodeHidModule {
   HIDAsync: { open(path: string): Promise<NodeHidAsync> };
 }
 
-export async function loadNodeHidBackend(load: () => Promise<unknown> = () => import('node-hid')): Promise<{ backend: HidBackend; problem: string | null }> {
+export async function loadNodeHidBackend(
+  load: () => Promise<unknown> = () => import('node-hid'),
+): Promise<{ backend: HidBackend; problem: string | null }> {
   let hid: NodeHidModule;
   try {
     const loaded = (await load()) as NodeHidModule & { default?: NodeHidModule };
@@ -33,7 +35,10 @@ export async function loadNodeHidBackend(load: () => Promise<unknown> = () => im
     if (typeof hid?.devicesAsync !== 'function') throw new Error('node-hid has no devicesAsync');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { backend: { list: async () => [], open: async () => Promise.reject(new TransportError('node-hid is not available.')) }, problem: `node-hid could not be loaded (${reason}), so no security key can be found.` };
+    return {
+      backend: { list: async () => [], open: async () => Promise.reject(new TransportError('node-hid is not available.')) },
+      problem: `node-hid could not be loaded (${reason}), so no security key can be found.`,
+    };
   }
   return { backend: nodeHidBackend(hid), problem: null };
 }
@@ -51,7 +56,9 @@ function nodeHidBackend(hid: NodeHidModule): HidBackend {
       try {
         device = await hid.HIDAsync.open(path);
       } catch (error) {
-        throw new TransportError(`Could not open ${path}: ${error instanceof Error ? error.message : String(error)}. On Linux the key's hidraw node must be readable by you (a udev rule).`);
+        throw new TransportError(
+          `Could not open ${path}: ${error instanceof Error ? error.message : String(error)}. On Linux the key's hidraw node must be readable by you (a udev rule).`,
+        );
       }
       return {
         async write(report) {

@@ -50,7 +50,8 @@ export function SecurityKeysSection() {
         </button>
       ) : !status.installed ? (
         <p class="muted" data-testid="bridge-missing">
-          Latchkey’s security-key bridge is not installed. Install it with <code>npx latchkey-bridge install</code> (see the README).
+          Latchkey’s security-key bridge is not installed. Install it with <code>npx latchkey-bridge install</code> (see the
+          README).
         </p>
       ) : status.keys.length === 0 ? (
         <p class="muted">
@@ -68,7 +69,15 @@ export function SecurityKeysSection() {
         >
           <p class="muted">{status.keys.map((key) => key.product).join(', ')}</p>
           <label for="key-pin">PIN of the security key</label>{' '}
-          <input id="key-pin" type="password" data-testid="security-key-pin" autoComplete="off" value={pin} disabled={busy} onInput={(e) => setPin(e.currentTarget.value)} />{' '}
+          <input
+            id="key-pin"
+            type="password"
+            data-testid="security-key-pin"
+            autoComplete="off"
+            value={pin}
+            disabled={busy}
+            onInput={(e) => setPin(e.currentTarget.value)}
+          />{' '}
           <button type="submit" data-testid="security-key-list" disabled={busy || pin.length < 4}>
             Show passkeys
           </button>
@@ -84,7 +93,13 @@ export function SecurityKeysSection() {
               <span class="rp">{credential.rpId}</span> — {credential.userName || credential.userDisplayName || '(no name)'}{' '}
               {confirming === credential.credentialId ? (
                 <>
-                  <button type="button" class="danger" data-testid="security-key-delete-confirm" disabled={busy} onClick={() => void remove(credential)}>
+                  <button
+                    type="button"
+                    class="danger"
+                    data-testid="security-key-delete-confirm"
+                    disabled={busy}
+                    onClick={() => void remove(credential)}
+                  >
                     Delete from the key
                   </button>{' '}
                   <button type="button" disabled={busy} onClick={() => setConfirming(null)}>
@@ -92,7 +107,12 @@ export function SecurityKeysSection() {
                   </button>
                 </>
               ) : (
-                <button type="button" data-testid="security-key-delete" disabled={busy} onClick={() => setConfirming(credential.credentialId)}>
+                <button
+                  type="button"
+                  data-testid="security-key-delete"
+                  disabled={busy}
+                  onClick={() => setConfirming(credential.credentialId)}
+                >
                   Delete
                 </button>
               )}

@@ -92,7 +92,9 @@ export function GetPrompt({ prompt, answering, answer }: PromptProps<'get'>) {
         </button>
       </div>
       <UseAnotherButton answering={answering} answer={answer} />
-      {prompt.securityKey ? <SecurityKeyChoice available answering={answering} answer={answer} touchKey={prompt.touchKey === true} /> : null}
+      {prompt.securityKey ? (
+        <SecurityKeyChoice available answering={answering} answer={answer} touchKey={prompt.touchKey === true} />
+      ) : null}
     </div>
   );
 }

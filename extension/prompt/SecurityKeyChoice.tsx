@@ -3,7 +3,8 @@ import type { SecurityKeyStatus } from '../../src/webauthn/messages';
 import { errorMessage, sendToWorker } from '../ui/sendToWorker';
 import type { UserDecision } from './usePrompt';
 
-type Panel = { step: 'closed' } | { step: 'checking' } | { step: 'ready'; status: SecurityKeyStatus } | { step: 'failed'; message: string };
+type Panel =
+  { step: 'closed' } | { step: 'checking' } | { step: 'ready'; status: SecurityKeyStatus } | { step: 'failed'; message: string };
 
 /**
  * "Security key": with Latchkey's bridge installed, the ceremony runs on the USB key from this
@@ -52,7 +53,11 @@ export function SecurityKeyChoice({
       <button type="button" data-testid="use-security-key" disabled={answering || panel.step === 'checking'} onClick={open}>
         Security key
       </button>
-      {panel.step === 'checking' ? <p class="muted" role="status">Looking for your security key…</p> : null}
+      {panel.step === 'checking' ? (
+        <p class="muted" role="status">
+          Looking for your security key…
+        </p>
+      ) : null}
       {panel.step === 'failed' ? (
         <p class="error" role="alert">
           {panel.message}
@@ -108,7 +113,13 @@ export function SecurityKeyChoice({
                   Talking to your security key…
                 </p>
               ) : (
-                <button type="button" class="primary" data-testid="security-key-continue" disabled={pinNeeded && pin.length < 4} onClick={go}>
+                <button
+                  type="button"
+                  class="primary"
+                  data-testid="security-key-continue"
+                  disabled={pinNeeded && pin.length < 4}
+                  onClick={go}
+                >
                   Continue with the security key
                 </button>
               )}

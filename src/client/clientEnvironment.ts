@@ -38,7 +38,9 @@ export async function withSecurityKey<R>(
   const hook = async (pin: string | undefined, onTouch: () => void) => {
     result = { value: await onKey(key, pin, onTouch) };
   };
-  const ui = { prompt: (request: Parameters<typeof env.ui.prompt>[0], signal?: AbortSignal) => env.ui.prompt(request, signal, hook) };
+  const ui = {
+    prompt: (request: Parameters<typeof env.ui.prompt>[0], signal?: AbortSignal) => env.ui.prompt(request, signal, hook),
+  };
   try {
     return await software({ ...env, ui });
   } catch (error) {

@@ -95,7 +95,11 @@ export async function createCredential(
       return withSecurityKey(
         env,
         (key, pin, onTouch) =>
-          key.makeCredential({ ...request, options: { rk: residentKey !== 'discouraged', uv: pin !== undefined }, extensions: {} }, pin, onTouch),
+          key.makeCredential(
+            { ...request, options: { rk: residentKey !== 'discouraged', uv: pin !== undefined }, extensions: {} },
+            pin,
+            onTouch,
+          ),
         (ceremonyEnv) => makeCredential(ceremonyEnv, request),
       );
     },

@@ -6,7 +6,14 @@
  */
 import { decode, encodeCanonical, type CborValue } from '../webauthn/cbor';
 import { concat, sha256, utf8 } from '../webauthn/bytes';
-import { ClientPinSubcommand, CredMgmtSubcommand, Ctap2Command, CtapStatusCode, CtapStatusError, Permission } from './ctap2Constants';
+import {
+  ClientPinSubcommand,
+  CredMgmtSubcommand,
+  Ctap2Command,
+  CtapStatusCode,
+  CtapStatusError,
+  Permission,
+} from './ctap2Constants';
 import type { TransactOptions } from './ctaphidDevice';
 import {
   PIN_UV_AUTH_PROTOCOL_TWO,
@@ -81,12 +88,14 @@ export interface ResidentCredential {
 type CborMap = Map<number, unknown>;
 
 function asMap(value: unknown, what: string): CborMap {
-  if (!(value instanceof Map)) throw new CtapStatusError(CtapStatusCode.CTAP2_ERR_INVALID_CBOR, `The security key's ${what} is not a CBOR map.`);
+  if (!(value instanceof Map))
+    throw new CtapStatusError(CtapStatusCode.CTAP2_ERR_INVALID_CBOR, `The security key's ${what} is not a CBOR map.`);
   return value as CborMap;
 }
 
 function bytes(value: unknown, what: string): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new CtapStatusError(CtapStatusCode.CTAP2_ERR_INVALID_CBOR, `The security key's ${what} is not a byte string.`);
+  if (!(value instanceof Uint8Array))
+    throw new CtapStatusError(CtapStatusCode.CTAP2_ERR_INVALID_CBOR, `The security key's ${what} is not a byte string.`);
   return value;
 }
 
@@ -121,7 +130,8 @@ export class Ctap2Client {
     const request = params ? concat(new Uint8Array([command]), encodeCanonical(params)) : new Uint8Array([command]);
     const response = await this.device.cbor(request, options);
     const status = response[0];
-    if (status === undefined) throw new CtapStatusError(CtapStatusCode.CTAP1_ERR_INVALID_LENGTH, 'The security key sent an empty answer.');
+    if (status === undefined)
+      throw new CtapStatusError(CtapStatusCode.CTAP1_ERR_INVALID_LENGTH, 'The security key sent an empty answer.');
     if (status !== CtapStatusCode.CTAP2_OK) throw new CtapStatusError(status);
     if (response.length === 1) return null;
     let decoded: unknown;
@@ -318,7 +328,11 @@ export class Ctap2Client {
   }
 
   /** §6.8.6 updateUserInformation: name and displayName of the credential's user. */
-  async updateUserInformation(token: Uint8Array, credentialId: Uint8Array, newUser: { id: Uint8Array; name?: string; displayName?: string }): Promise<void> {
+  async updateUserInformation(
+    token: Uint8Array,
+    credentialId: Uint8Array,
+    newUser: { id: Uint8Array; name?: string; displayName?: string },
+  ): Promise<void> {
     await this.credMgmt(
       token,
       CredMgmtSubcommand.UPDATE_USER_INFORMATION,

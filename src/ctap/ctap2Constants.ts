@@ -67,7 +67,9 @@ export const CtapStatusCode = {
 export type CtapStatusName = keyof typeof CtapStatusCode;
 
 export function statusName(code: number): string {
-  return (Object.entries(CtapStatusCode).find(([, value]) => value === code)?.[0] ?? `status 0x${code.toString(16).padStart(2, '0')}`);
+  return (
+    Object.entries(CtapStatusCode).find(([, value]) => value === code)?.[0] ?? `status 0x${code.toString(16).padStart(2, '0')}`
+  );
 }
 
 /** A CTAP2 command ended with a status other than CTAP2_OK. */

@@ -64,9 +64,14 @@ export class CtapHidDevice {
    * §11.2.9.1.3 CTAPHID_INIT on the broadcast channel with an 8-byte nonce; the answer with the
    * same nonce gives this application its own channel.
    */
-  static async open(transport: HidTransport, randomBytes: (n: number) => Uint8Array, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS): Promise<CtapHidDevice> {
+  static async open(
+    transport: HidTransport,
+    randomBytes: (n: number) => Uint8Array,
+    idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS,
+  ): Promise<CtapHidDevice> {
     const nonce = randomBytes(8);
-    for (const report of fragment({ cid: BROADCAST_CID, cmd: CtapHidCommand.INIT, payload: nonce })) await transport.write(report);
+    for (const report of fragment({ cid: BROADCAST_CID, cmd: CtapHidCommand.INIT, payload: nonce }))
+      await transport.write(report);
     const reassembler = new Reassembler();
     for (;;) {
       const message = await readMessage(transport, reassembler, BROADCAST_CID, idleTimeoutMs);
@@ -144,7 +149,12 @@ export class CtapHidDevice {
 }
 
 /** Reads reports until one message of channel `cid` is complete; other channels' reports are skipped. */
-async function readMessage(transport: HidTransport, reassembler: Reassembler, cid: number, idleTimeoutMs: number): Promise<CtapHidMessage> {
+async function readMessage(
+  transport: HidTransport,
+  reassembler: Reassembler,
+  cid: number,
+  idleTimeoutMs: number,
+): Promise<CtapHidMessage> {
   for (;;) {
     const report = await transport.read(idleTimeoutMs);
     if (report === null) throw new CtapHidTimeout(idleTimeoutMs);

@@ -4,7 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../webauthn/bytes';
-import { BROADCAST_CID, CtapHidCommand, CtapHidErrorCode, FramingError, MAX_MESSAGE_SIZE, Reassembler, fragment } from './ctaphidFraming';
+import {
+  BROADCAST_CID,
+  CtapHidCommand,
+  CtapHidErrorCode,
+  FramingError,
+  MAX_MESSAGE_SIZE,
+  Reassembler,
+  fragment,
+} from './ctaphidFraming';
 
 const pad = (hex: string) => hex + '00'.repeat(64 - hex.length / 2);
 

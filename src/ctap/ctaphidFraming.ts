@@ -69,9 +69,13 @@ export class FramingError extends Error {
 /** Splits one message into 64-byte reports: an init packet and as many continuations as needed, zero padded. */
 export function fragment({ cid, cmd, payload }: CtapHidMessage): Uint8Array[] {
   if (payload.length > MAX_MESSAGE_SIZE) {
-    throw new FramingError(CtapHidErrorCode.INVALID_LEN, `A CTAPHID message holds at most ${MAX_MESSAGE_SIZE} bytes, not ${payload.length}.`);
+    throw new FramingError(
+      CtapHidErrorCode.INVALID_LEN,
+      `A CTAPHID message holds at most ${MAX_MESSAGE_SIZE} bytes, not ${payload.length}.`,
+    );
   }
-  if (cmd < 0 || cmd > 0x7f) throw new FramingError(CtapHidErrorCode.INVALID_CMD, `Command 0x${cmd.toString(16)} is out of range.`);
+  if (cmd < 0 || cmd > 0x7f)
+    throw new FramingError(CtapHidErrorCode.INVALID_CMD, `Command 0x${cmd.toString(16)} is out of range.`);
   const packets: Uint8Array[] = [];
   const init = new Uint8Array(REPORT_SIZE);
   const view = new DataView(init.buffer);
@@ -127,14 +131,20 @@ export class Reassembler {
 
   push(report: Uint8Array): CtapHidMessage | null {
     if (report.length !== REPORT_SIZE) {
-      throw new FramingError(CtapHidErrorCode.INVALID_LEN, `A CTAPHID report is ${REPORT_SIZE} bytes, this one ${report.length}.`);
+      throw new FramingError(
+        CtapHidErrorCode.INVALID_LEN,
+        `A CTAPHID report is ${REPORT_SIZE} bytes, this one ${report.length}.`,
+      );
     }
     const cid = cidOf(report);
     if (isInitPacket(report)) {
       const length = (report[5]! << 8) | report[6]!;
       if (length > MAX_MESSAGE_SIZE) {
         this.buffer = null;
-        throw new FramingError(CtapHidErrorCode.INVALID_LEN, `The init packet announces ${length} bytes; at most ${MAX_MESSAGE_SIZE} fit.`);
+        throw new FramingError(
+          CtapHidErrorCode.INVALID_LEN,
+          `The init packet announces ${length} bytes; at most ${MAX_MESSAGE_SIZE} fit.`,
+        );
       }
       this.cid = cid;
       this.cmd = report[4]! & 0x7f;
@@ -143,12 +153,20 @@ export class Reassembler {
       this.buffer.set(report.subarray(7, 7 + this.received));
       this.nextSeq = 0;
     } else {
-      if (!this.buffer) throw new FramingError(CtapHidErrorCode.INVALID_SEQ, 'A continuation packet arrived without an init packet.');
-      if (cid !== this.cid) throw new FramingError(CtapHidErrorCode.CHANNEL_BUSY, `A continuation packet of channel ${hex(cid)} arrived while channel ${hex(this.cid)} was sending.`);
+      if (!this.buffer)
+        throw new FramingError(CtapHidErrorCode.INVALID_SEQ, 'A continuation packet arrived without an init packet.');
+      if (cid !== this.cid)
+        throw new FramingError(
+          CtapHidErrorCode.CHANNEL_BUSY,
+          `A continuation packet of channel ${hex(cid)} arrived while channel ${hex(this.cid)} was sending.`,
+        );
       const seq = report[4]!;
       if (seq !== this.nextSeq) {
         this.buffer = null;
-        throw new FramingError(CtapHidErrorCode.INVALID_SEQ, `Continuation packet ${seq} arrived where ${this.nextSeq} was expected.`);
+        throw new FramingError(
+          CtapHidErrorCode.INVALID_SEQ,
+          `Continuation packet ${seq} arrived where ${this.nextSeq} was expected.`,
+        );
       }
       const take = Math.min(CONT_DATA_SIZE, this.buffer.length - this.received);
       this.buffer.set(report.subarray(5, 5 + take), this.received);

@@ -2,7 +2,17 @@
 import { createCipheriv, createECDH, createHmac, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { concat } from '../webauthn/bytes';
-import { authenticate, coseKeyAgreement, decrypt, encrypt, generateKeyPair, paddedPin, pinHash, sharedSecret, verify } from './pinUvAuthProtocolTwo';
+import {
+  authenticate,
+  coseKeyAgreement,
+  decrypt,
+  encrypt,
+  generateKeyPair,
+  paddedPin,
+  pinHash,
+  sharedSecret,
+  verify,
+} from './pinUvAuthProtocolTwo';
 
 describe('PIN/UV auth protocol 2 (CTAP 2.1 §6.5.7)', () => {
   it('ecdh/kdf: both sides derive the same 64 bytes, HKDF-SHA-256 of Z with the spec’s infos', () => {
@@ -12,7 +22,10 @@ describe('PIN/UV auth protocol 2 (CTAP 2.1 §6.5.7)', () => {
     const shared = sharedSecret(platform.privateKey, coseKeyAgreement(new Uint8Array(authenticator.getPublicKey())));
     const z = authenticator.computeSecret(Buffer.from(platform.publicKey));
     const salt = Buffer.alloc(32);
-    const expected = concat(new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 HMAC key', 32)), new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 AES key', 32)));
+    const expected = concat(
+      new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 HMAC key', 32)),
+      new Uint8Array(hkdfSync('sha256', z, salt, 'CTAP2 AES key', 32)),
+    );
     expect(shared).toEqual(expected);
     expect(sharedSecret(new Uint8Array(authenticator.getPrivateKey()), coseKeyAgreement(platform.publicKey))).toEqual(expected);
   });

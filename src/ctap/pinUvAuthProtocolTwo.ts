@@ -30,7 +30,14 @@ function pointFromCose(key: unknown): Uint8Array {
   if (!(key instanceof Map)) throw new TypeError('keyAgreement is not a COSE_Key map');
   const x = key.get(-2);
   const y = key.get(-3);
-  if (key.get(1) !== 2 || key.get(-1) !== 1 || !(x instanceof Uint8Array) || !(y instanceof Uint8Array) || x.length !== 32 || y.length !== 32) {
+  if (
+    key.get(1) !== 2 ||
+    key.get(-1) !== 1 ||
+    !(x instanceof Uint8Array) ||
+    !(y instanceof Uint8Array) ||
+    x.length !== 32 ||
+    y.length !== 32
+  ) {
     throw new TypeError('keyAgreement is not an EC2 P-256 COSE_Key');
   }
   return concat(new Uint8Array([4]), x, y);
@@ -71,13 +78,19 @@ async function aesCbcNoPad(mode: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uin
   if (data.length % 16 !== 0) throw new TypeError('AES-CBC data must be a whole number of 16-byte blocks');
   const cryptoKey = await crypto.subtle.importKey('raw', toBufferSource(key), 'AES-CBC', false, ['encrypt', 'decrypt']);
   if (mode === 'encrypt') {
-    const padded = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: toBufferSource(iv) }, cryptoKey, toBufferSource(data)));
+    const padded = new Uint8Array(
+      await crypto.subtle.encrypt({ name: 'AES-CBC', iv: toBufferSource(iv) }, cryptoKey, toBufferSource(data)),
+    );
     return padded.slice(0, data.length);
   }
   if (data.length === 0) return new Uint8Array(0);
   const lastBlock = data.slice(data.length - 16);
-  const padBlock = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv: toBufferSource(lastBlock) }, cryptoKey, new Uint8Array(16).fill(16))).slice(0, 16);
-  return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-CBC', iv: toBufferSource(iv) }, cryptoKey, toBufferSource(concat(data, padBlock))));
+  const padBlock = new Uint8Array(
+    await crypto.subtle.encrypt({ name: 'AES-CBC', iv: toBufferSource(lastBlock) }, cryptoKey, new Uint8Array(16).fill(16)),
+  ).slice(0, 16);
+  return new Uint8Array(
+    await crypto.subtle.decrypt({ name: 'AES-CBC', iv: toBufferSource(iv) }, cryptoKey, toBufferSource(concat(data, padBlock))),
+  );
 }
 
 /**
@@ -86,7 +99,11 @@ async function aesCbcNoPad(mode: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uin
  * encryption of demPlaintext using key and iv. (No padding is performed as the size of
  * demPlaintext is required to be a multiple of the AES block length.) Return iv || ct."
  */
-export async function encrypt(key: Uint8Array, plaintext: Uint8Array, randomBytes: (n: number) => Uint8Array): Promise<Uint8Array> {
+export async function encrypt(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  randomBytes: (n: number) => Uint8Array,
+): Promise<Uint8Array> {
   const iv = randomBytes(16);
   return concat(iv, await aesCbcNoPad('encrypt', aesKeyOf(key), iv, plaintext));
 }

@@ -12,7 +12,17 @@ import { CtapStatusCode, CtapStatusError } from './ctap2Constants';
 import { CtapHidError, CtapHidTimeout } from './ctaphidDevice';
 import { CtapHidCommand, CtapHidErrorCode, KeepaliveStatus, fragment } from './ctaphidFraming';
 import { Permission } from './ctap2Client';
-import { NoKeysError, PinRequiredError, deleteOnKey, firstTouched, listOnKey, openKeys, registerOnKey, signInWithKey, summarize } from './securityKeys';
+import {
+  NoKeysError,
+  PinRequiredError,
+  deleteOnKey,
+  firstTouched,
+  listOnKey,
+  openKeys,
+  registerOnKey,
+  signInWithKey,
+  summarize,
+} from './securityKeys';
 import { clientFor, keyWaitingForTouch, keyWithPin, simulatedBackend, simulatedKey } from './testKeys';
 import { TransportError } from './transport';
 
@@ -57,7 +67,10 @@ describe('CTAPHID device layer', () => {
 
   it('answers an unknown CTAPHID command with ERROR INVALID_CMD', async () => {
     const { hid } = await clientFor(simulatedKey());
-    await expect(hid.transact(0x2a, new Uint8Array(0))).rejects.toMatchObject({ name: 'CtapHidError', code: CtapHidErrorCode.INVALID_CMD });
+    await expect(hid.transact(0x2a, new Uint8Array(0))).rejects.toMatchObject({
+      name: 'CtapHidError',
+      code: CtapHidErrorCode.INVALID_CMD,
+    });
   });
 
   it('answers a message on an unallocated channel with ERROR INVALID_CHANNEL', async () => {
@@ -145,11 +158,17 @@ describe('CTAP2 commands on the simulated key', () => {
     expect(made.fmt).toBe('packed');
     const parsed = parseAuthenticatorData(made.authData);
     const credentialId = parsed.attestedCredentialData!.credentialId;
-    const assertion = await ctap.getAssertion({ rpId: 'example.com', clientDataHash, allowList: [{ type: 'public-key', id: credentialId }] });
+    const assertion = await ctap.getAssertion({
+      rpId: 'example.com',
+      clientDataHash,
+      allowList: [{ type: 'public-key', id: credentialId }],
+    });
     expect(assertion.credential.id).toEqual(credentialId);
     const { x, y } = decodeCoseP256Key(parsed.attestedCredentialData!.credentialPublicKey);
     const message = concat(assertion.authData, clientDataHash);
-    expect(p256.verify(assertion.signature, message, concat(new Uint8Array([4]), x, y), { format: 'der', lowS: false })).toBe(true);
+    expect(p256.verify(assertion.signature, message, concat(new Uint8Array([4]), x, y), { format: 'der', lowS: false })).toBe(
+      true,
+    );
   });
 
   it('getAssertion without an allow list says how many discoverable credentials there are; GetNextAssertion gives the rest', async () => {
@@ -166,7 +185,9 @@ describe('CTAP2 commands on the simulated key', () => {
 
   it('getAssertion for an rpId with nothing on the key ends with CTAP2_ERR_NO_CREDENTIALS', async () => {
     const { ctap } = await clientFor(simulatedKey());
-    expect(await statusOf(ctap.getAssertion({ rpId: 'nothing.example', clientDataHash }))).toBe(CtapStatusCode.CTAP2_ERR_NO_CREDENTIALS);
+    expect(await statusOf(ctap.getAssertion({ rpId: 'nothing.example', clientDataHash }))).toBe(
+      CtapStatusCode.CTAP2_ERR_NO_CREDENTIALS,
+    );
   });
 
   it('answers a request that is not CBOR with CTAP2_ERR_INVALID_CBOR and an unknown command with CTAP1_ERR_INVALID_COMMAND', async () => {
@@ -193,13 +214,13 @@ describe('ClientPIN, PIN/UV auth protocol 2', () => {
     const { ctap } = await clientFor(key);
     const { pinUvAuthParamFor } = await import('./ctap2Client');
     const gaToken = await ctap.pinUvAuthToken(PIN, Permission.GA, 'example.com');
-    expect(await statusOf(ctap.makeCredential({ ...registration('a'), pinUvAuthParam: pinUvAuthParamFor(gaToken, clientDataHash) }))).toBe(
-      CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID,
-    );
+    expect(
+      await statusOf(ctap.makeCredential({ ...registration('a'), pinUvAuthParam: pinUvAuthParamFor(gaToken, clientDataHash) })),
+    ).toBe(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
     const otherRp = await ctap.pinUvAuthToken(PIN, Permission.MC, 'other.example');
-    expect(await statusOf(ctap.makeCredential({ ...registration('a'), pinUvAuthParam: pinUvAuthParamFor(otherRp, clientDataHash) }))).toBe(
-      CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID,
-    );
+    expect(
+      await statusOf(ctap.makeCredential({ ...registration('a'), pinUvAuthParam: pinUvAuthParamFor(otherRp, clientDataHash) })),
+    ).toBe(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
   });
 
   it('a wrong PIN is CTAP2_ERR_PIN_INVALID and costs one retry; the right PIN resets the count', async () => {
@@ -272,16 +293,27 @@ describe('credential management', () => {
     await registerOnKey(sessions, { ...registration('carol'), rp: { id: 'other.example', name: 'Other' } }, PIN);
     await registerOnKey(sessions, registration('dave', false), PIN);
     const { credentials } = await listOnKey(sessions, PIN);
-    expect(credentials.map((c) => `${c.rpId}/${c.user.name}`).sort()).toEqual(['example.com/alice', 'example.com/bob', 'other.example/carol']);
+    expect(credentials.map((c) => `${c.rpId}/${c.user.name}`).sort()).toEqual([
+      'example.com/alice',
+      'example.com/bob',
+      'other.example/carol',
+    ]);
     const metadata = await sessions[0]!.ctap.credsMetadata(await sessions[0]!.ctap.pinUvAuthToken(PIN, Permission.CM));
     expect(metadata.existing).toBe(3);
 
     const bob = credentials.find((c) => c.user.name === 'bob')!;
     const token = await sessions[0]!.ctap.pinUvAuthToken(PIN, Permission.CM);
-    await sessions[0]!.ctap.updateUserInformation(token, bob.credentialId, { id: bob.user.id, name: 'robert', displayName: 'Robert' });
+    await sessions[0]!.ctap.updateUserInformation(token, bob.credentialId, {
+      id: bob.user.id,
+      name: 'robert',
+      displayName: 'Robert',
+    });
     await deleteOnKey(sessions, PIN, credentials.find((c) => c.user.name === 'alice')!.credentialId);
     const after = await listOnKey(sessions, PIN);
-    expect(after.credentials.map((c) => `${c.rpId}/${c.user.name}`).sort()).toEqual(['example.com/robert', 'other.example/carol']);
+    expect(after.credentials.map((c) => `${c.rpId}/${c.user.name}`).sort()).toEqual([
+      'example.com/robert',
+      'other.example/carol',
+    ]);
   });
 
   it('refuses credential management without a token (PUAT_REQUIRED), with a wrong PIN, and with a token lacking the cm permission', async () => {

@@ -4,7 +4,17 @@
  * CTAPHID_CANCEL), and list or delete a key's discoverable credentials after the PIN.
  */
 import { CtapHidDevice, type TransactOptions } from './ctaphidDevice';
-import { Ctap2Client, Permission, pinUvAuthParamFor, type AuthenticatorInfo, type GetAssertionParams, type GetAssertionResponse, type MakeCredentialParams, type MakeCredentialResponse, type ResidentCredential } from './ctap2Client';
+import {
+  Ctap2Client,
+  Permission,
+  pinUvAuthParamFor,
+  type AuthenticatorInfo,
+  type GetAssertionParams,
+  type GetAssertionResponse,
+  type MakeCredentialParams,
+  type MakeCredentialResponse,
+  type ResidentCredential,
+} from './ctap2Client';
 import { CtapStatusCode, CtapStatusError } from './ctap2Constants';
 import type { HidBackend, HidDeviceInfo } from './transport';
 
@@ -77,7 +87,11 @@ export async function summarize(session: KeySession): Promise<KeySummary> {
  * touched; the others are cancelled (CTAPHID_CANCEL, through their AbortSignal). When every key
  * fails, the first error that is not a cancel is thrown.
  */
-export async function firstTouched<T>(sessions: KeySession[], operation: (session: KeySession, options: TransactOptions) => Promise<T>, outer?: TransactOptions): Promise<{ session: KeySession; result: T }> {
+export async function firstTouched<T>(
+  sessions: KeySession[],
+  operation: (session: KeySession, options: TransactOptions) => Promise<T>,
+  outer?: TransactOptions,
+): Promise<{ session: KeySession; result: T }> {
   if (sessions.length === 0) throw new NoKeysError();
   const controllers = sessions.map(() => new AbortController());
   const onOuterAbort = () => controllers.forEach((c) => c.abort(outer?.signal?.reason));
@@ -87,7 +101,11 @@ export async function firstTouched<T>(sessions: KeySession[], operation: (sessio
       const errors: unknown[] = [];
       let settled = false;
       sessions.forEach((session, i) => {
-        operation(session, { signal: controllers[i]!.signal, onKeepalive: outer?.onKeepalive, idleTimeoutMs: outer?.idleTimeoutMs }).then(
+        operation(session, {
+          signal: controllers[i]!.signal,
+          onKeepalive: outer?.onKeepalive,
+          idleTimeoutMs: outer?.idleTimeoutMs,
+        }).then(
           (result) => {
             if (settled) return;
             settled = true;
@@ -98,7 +116,10 @@ export async function firstTouched<T>(sessions: KeySession[], operation: (sessio
             errors.push(error);
             if (errors.length < sessions.length || settled) return;
             settled = true;
-            reject(errors.find((e) => !(e instanceof CtapStatusError && e.status === CtapStatusCode.CTAP2_ERR_KEEPALIVE_CANCEL)) ?? errors[0]);
+            reject(
+              errors.find((e) => !(e instanceof CtapStatusError && e.status === CtapStatusCode.CTAP2_ERR_KEEPALIVE_CANCEL)) ??
+                errors[0],
+            );
           },
         );
       });
@@ -109,20 +130,34 @@ export async function firstTouched<T>(sessions: KeySession[], operation: (sessio
 }
 
 /** A token for `permissions` when the key has a PIN; undefined when it has none. */
-async function tokenFor(session: KeySession, pin: string | undefined, permissions: number, rpId?: string): Promise<Uint8Array | undefined> {
+async function tokenFor(
+  session: KeySession,
+  pin: string | undefined,
+  permissions: number,
+  rpId?: string,
+): Promise<Uint8Array | undefined> {
   if (session.info.options.clientPin !== true) return undefined;
   if (pin === undefined) throw new PinRequiredError();
   return session.ctap.pinUvAuthToken(pin, permissions, rpId);
 }
 
 /** authenticatorMakeCredential on the key touched first, with a pinUvAuthParam when the key has a PIN. */
-export function registerOnKey(sessions: KeySession[], params: MakeCredentialParams, pin: string | undefined, options?: TransactOptions): Promise<{ session: KeySession; result: MakeCredentialResponse }> {
+export function registerOnKey(
+  sessions: KeySession[],
+  params: MakeCredentialParams,
+  pin: string | undefined,
+  options?: TransactOptions,
+): Promise<{ session: KeySession; result: MakeCredentialResponse }> {
   return firstTouched(
     sessions,
     async (session, transact) => {
       const token = await tokenFor(session, pin, Permission.MC, params.rp.id);
       return session.ctap.makeCredential(
-        { ...params, options: { ...params.options, uv: undefined }, ...(token ? { pinUvAuthParam: pinUvAuthParamFor(token, params.clientDataHash) } : {}) },
+        {
+          ...params,
+          options: { ...params.options, uv: undefined },
+          ...(token ? { pinUvAuthParam: pinUvAuthParamFor(token, params.clientDataHash) } : {}),
+        },
         transact,
       );
     },
@@ -135,13 +170,22 @@ export function registerOnKey(sessions: KeySession[], params: MakeCredentialPara
  * verification); without one the key only tests presence. With several discoverable
  * credentials, the key says how many and the others come from GetNextAssertion.
  */
-export function signInWithKey(sessions: KeySession[], params: GetAssertionParams, pin: string | undefined, options?: TransactOptions): Promise<{ session: KeySession; result: GetAssertionResponse[] }> {
+export function signInWithKey(
+  sessions: KeySession[],
+  params: GetAssertionParams,
+  pin: string | undefined,
+  options?: TransactOptions,
+): Promise<{ session: KeySession; result: GetAssertionResponse[] }> {
   return firstTouched(
     sessions,
     async (session, transact) => {
       const token = pin !== undefined ? await tokenFor(session, pin, Permission.GA, params.rpId) : undefined;
       const first = await session.ctap.getAssertion(
-        { ...params, options: { ...params.options, uv: undefined }, ...(token ? { pinUvAuthParam: pinUvAuthParamFor(token, params.clientDataHash) } : {}) },
+        {
+          ...params,
+          options: { ...params.options, uv: undefined },
+          ...(token ? { pinUvAuthParam: pinUvAuthParamFor(token, params.clientDataHash) } : {}),
+        },
         transact,
       );
       const all = [first];
@@ -159,9 +203,14 @@ function keyAt(sessions: KeySession[], path?: string): KeySession {
 }
 
 /** The discoverable credentials on one key (the first, unless `path` names another), after its PIN. */
-export async function listOnKey(sessions: KeySession[], pin: string, path?: string): Promise<{ session: KeySession; credentials: ResidentCredential[] }> {
+export async function listOnKey(
+  sessions: KeySession[],
+  pin: string,
+  path?: string,
+): Promise<{ session: KeySession; credentials: ResidentCredential[] }> {
   const session = keyAt(sessions, path);
-  if (session.info.options.credMgmt !== true) throw new Error('This security key cannot list the passkeys on it (no credential management).');
+  if (session.info.options.credMgmt !== true)
+    throw new Error('This security key cannot list the passkeys on it (no credential management).');
   const token = await tokenFor(session, pin, Permission.CM);
   if (!token) throw new Error('Set a PIN on this security key first: keys list their passkeys only after the PIN.');
   return { session, credentials: await session.ctap.listCredentials(token) };

@@ -90,10 +90,13 @@ describe('security key through the native bridge', () => {
     expect(await env.store.list()).toEqual([]);
     expect(await key.authenticator.credentials()).toHaveLength(1);
 
-    const signedIn = await getAssertion({ ...env, ui: personUsingKey([PIN], errors, touches) }, {
-      caller,
-      options: { challenge, rpId: 'login.example', userVerification: 'preferred' },
-    });
+    const signedIn = await getAssertion(
+      { ...env, ui: personUsingKey([PIN], errors, touches) },
+      {
+        caller,
+        options: { challenge, rpId: 'login.example', userVerification: 'preferred' },
+      },
+    );
     expect(signedIn.kind).toBe('credential');
     if (signedIn.kind !== 'credential') return;
     const info = registration.registrationInfo!;
@@ -154,17 +157,19 @@ describe('the native client', () => {
         };
       },
     });
-    await expect(client.request({ kind: 'keys' })).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('malformed') });
+    await expect(client.request({ kind: 'keys' })).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('malformed'),
+    });
   });
 
   it('aborting a request sends cancel to the host, which cancels the key', async () => {
-    const key = await keyWithPin(PIN, { touch: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) });
+    const key = await keyWithPin(PIN, {
+      touch: (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
     const client = createNativeClient(inProcessBridge(simulatedBackend({ key })));
     const controller = new AbortController();
-    const pending = client.request(
-      { kind: 'credentials.list', pin: PIN },
-      { signal: controller.signal },
-    );
+    const pending = client.request({ kind: 'credentials.list', pin: PIN }, { signal: controller.signal });
     await expect(pending).resolves.toMatchObject({ credentials: [] });
     const waiting = client.request(
       {

@@ -81,7 +81,8 @@ export function createNativeClient(connector: NativeConnector) {
         signal?.addEventListener('abort', onAbort, { once: true });
         port.onMessage.addListener((raw) => {
           const parsed = hostReply.safeParse(raw);
-          if (!parsed.success) return finish(() => reject(new BridgeError('internal', 'The security-key bridge sent a malformed answer.')));
+          if (!parsed.success)
+            return finish(() => reject(new BridgeError('internal', 'The security-key bridge sent a malformed answer.')));
           const reply = parsed.data;
           if ('progress' in reply) {
             if (reply.id === id) onTouch?.();
@@ -94,7 +95,8 @@ export function createNativeClient(connector: NativeConnector) {
         port.onDisconnect.addListener(() => {
           const reason = connector.lastError() ?? 'the bridge stopped';
           // Chromium: "Specified native messaging host not found." / "Access to the specified native messaging host is forbidden."
-          if (/not found|forbidden|no such native application/i.test(reason)) finish(() => reject(new BridgeUnavailableError(reason)));
+          if (/not found|forbidden|no such native application/i.test(reason))
+            finish(() => reject(new BridgeUnavailableError(reason)));
           else finish(() => reject(new BridgeError('internal', `The security-key bridge stopped before answering (${reason}).`)));
         });
         port.postMessage({ ...message, id });

@@ -10,7 +10,11 @@ export const NATIVE_HOST_NAME = 'latchkey.bridge';
 export const FIREFOX_EXTENSION_ID = 'latchkey@latchkey.invalid';
 
 const id = z.union([z.string().min(1).max(64), z.number().int()]);
-const base64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
+const base64url = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*$/, 'not base64url');
 /** CTAP 2.1 §6.5.5.5: a PIN is 4 to 63 bytes of UTF-8 (the host checks the bytes). */
 const pin = z.string().min(4).max(63);
 
@@ -24,7 +28,10 @@ export const hostRequest = z.discriminatedUnion('kind', [
     clientDataHash: base64url(43).length(43),
     rp: z.object({ id: z.string().min(1).max(253), name: z.string().max(256) }),
     user: z.object({ id: base64url(86).min(1), name: z.string().max(256), displayName: z.string().max(256) }),
-    pubKeyCredParams: z.array(z.object({ type: z.string().max(32), alg: z.number().int() })).min(1).max(16),
+    pubKeyCredParams: z
+      .array(z.object({ type: z.string().max(32), alg: z.number().int() }))
+      .min(1)
+      .max(16),
     excludeList: z.array(base64url(1366)).max(64),
     residentKey: z.boolean(),
   }),
@@ -37,7 +44,13 @@ export const hostRequest = z.discriminatedUnion('kind', [
     allowList: z.array(base64url(1366)).max(64),
   }),
   z.object({ id, kind: z.literal('credentials.list'), pin, path: z.string().max(512).optional() }),
-  z.object({ id, kind: z.literal('credentials.delete'), pin, path: z.string().max(512).optional(), credentialId: base64url(1366).min(1) }),
+  z.object({
+    id,
+    kind: z.literal('credentials.delete'),
+    pin,
+    path: z.string().max(512).optional(),
+    credentialId: base64url(1366).min(1),
+  }),
   /** Stops the running request (the key gets CTAPHID_CANCEL). */
   z.object({ id, kind: z.literal('cancel') }),
 ]);

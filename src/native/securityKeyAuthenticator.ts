@@ -18,16 +18,16 @@ export function securityKeyAuthenticator(client: NativeClient): SecurityKeyAuthe
     async makeCredential(request, pin, onTouch): Promise<MakeCredentialResult> {
       // Errors (wrong PIN, no key, excluded) go back to the prompt, which shows them and waits.
       const raw = await client.request(
-          {
-            kind: 'makeCredential',
-            ...(pin !== undefined ? { pin } : {}),
-            clientDataHash: toBase64url(request.clientDataHash),
-            rp: request.rp,
-            user: { id: toBase64url(request.user.id), name: request.user.name, displayName: request.user.displayName },
-            pubKeyCredParams: request.pubKeyCredParams,
-            excludeList: (request.excludeList ?? []).map((descriptor) => toBase64url(descriptor.id)),
-            residentKey: request.options.rk,
-          },
+        {
+          kind: 'makeCredential',
+          ...(pin !== undefined ? { pin } : {}),
+          clientDataHash: toBase64url(request.clientDataHash),
+          rp: request.rp,
+          user: { id: toBase64url(request.user.id), name: request.user.name, displayName: request.user.displayName },
+          pubKeyCredParams: request.pubKeyCredParams,
+          excludeList: (request.excludeList ?? []).map((descriptor) => toBase64url(descriptor.id)),
+          residentKey: request.options.rk,
+        },
         { ...(request.signal ? { signal: request.signal } : {}), ...(onTouch ? { onTouch } : {}) },
       );
       const result = makeCredentialResult.parse(raw);
@@ -39,7 +39,11 @@ export function securityKeyAuthenticator(client: NativeClient): SecurityKeyAuthe
         credentialId: attested.credentialId,
         authenticatorData,
         // WebAuthn's attestation object has text keys; CTAP's answer has 1 fmt, 2 authData, 3 attStmt.
-        attestationObject: encodeAttestationObject(authenticatorData, result.fmt, Object.fromEntries(attStmt as Map<string, CborValue>)),
+        attestationObject: encodeAttestationObject(
+          authenticatorData,
+          result.fmt,
+          Object.fromEntries(attStmt as Map<string, CborValue>),
+        ),
         algorithm: coseKeyAlgorithm(attested.credentialPublicKey),
         publicKeyCose: attested.credentialPublicKey,
         publicKeySpki: await coseKeyToSpki(attested.credentialPublicKey),

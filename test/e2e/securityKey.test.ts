@@ -60,7 +60,9 @@ describe('chromium: passkeys on a (simulated) USB security key through the nativ
     const registration = page.evaluate(() => window.demo.register('alice'));
     const prompt = await waitForPrompt(latchkey);
     await useKey(prompt, KEY_PIN);
-    expect(await prompt.$eval('[data-testid="security-key-panel"]', (panel) => (panel as HTMLElement).innerText)).toContain('Latchkey simulated key');
+    expect(await prompt.$eval('[data-testid="security-key-panel"]', (panel) => (panel as HTMLElement).innerText)).toContain(
+      'Latchkey simulated key',
+    );
     await answerPrompt(prompt, '[data-testid="security-key-continue"]');
     expect(await registration).toMatchObject({ ok: true });
     const [credential] = rp.state.credentialsOf('alice');
@@ -77,7 +79,9 @@ describe('chromium: passkeys on a (simulated) USB security key through the nativ
     await useKey(prompt, '0000');
     await prompt.click('[data-testid="security-key-continue"]');
     const error = await prompt.waitForSelector('[data-testid="error"]');
-    expect(await error!.evaluate((node) => (node as HTMLElement).innerText)).toContain('Wrong PIN for your security key. 7 tries left.');
+    expect(await error!.evaluate((node) => (node as HTMLElement).innerText)).toContain(
+      'Wrong PIN for your security key. 7 tries left.',
+    );
     expect(keyState().pinRetries).toBe(7);
     await prompt.$eval('[data-testid="security-key-pin"]', (input) => ((input as HTMLInputElement).value = ''));
     await prompt.type('[data-testid="security-key-pin"]', KEY_PIN);
@@ -105,7 +109,13 @@ describe('chromium: passkeys on a (simulated) USB security key through the nativ
 
   it('a page that aborts while the key waits for a touch gets AbortError, and the key gets CTAPHID_CANCEL', async () => {
     // The same key, now with a person who never touches it in time.
-    await install({ home: path.dirname(keyFile), extensionId: latchkey.extensionId, manifestDir: path.join(path.dirname(keyFile), 'profile/NativeMessagingHosts'), simulatedKey: keyFile, touchDelayMs: 600_000 });
+    await install({
+      home: path.dirname(keyFile),
+      extensionId: latchkey.extensionId,
+      manifestDir: path.join(path.dirname(keyFile), 'profile/NativeMessagingHosts'),
+      simulatedKey: keyFile,
+      touchDelayMs: 600_000,
+    });
     const page = await openDemo(latchkey.browser, `${rp.url}register`);
     const ceremony = await startAbortable(
       page,

@@ -15,11 +15,22 @@ import { concat, equalBytes, sha256, utf8 } from '../../webauthn/bytes';
 import { decode, encodeCanonical, type CborValue } from '../../webauthn/cbor';
 import { ClientPinSubcommand, CredMgmtSubcommand, Ctap2Command, CtapStatusCode, Permission } from '../ctap2Constants';
 import { KeepaliveStatus } from '../ctaphidFraming';
-import { PIN_UV_AUTH_PROTOCOL_TWO, coseKeyAgreement, decrypt, encrypt, generateKeyPair, sharedSecret, verify, type KeyPair } from '../pinUvAuthProtocolTwo';
+import {
+  PIN_UV_AUTH_PROTOCOL_TWO,
+  coseKeyAgreement,
+  decrypt,
+  encrypt,
+  generateKeyPair,
+  sharedSecret,
+  verify,
+  type KeyPair,
+} from '../pinUvAuthProtocolTwo';
 import { MAX_PIN_RETRIES, type SimulatedKeyState } from './simulatedKeyState';
 
 /** The simulated key's AAGUID: "Latchkey simulated security key", not a real model. */
-export const SIMULATED_KEY_AAGUID = new Uint8Array([0x6c, 0x61, 0x74, 0x63, 0x68, 0x6b, 0x65, 0x79, 0x2d, 0x73, 0x69, 0x6d, 0x2d, 0x6b, 0x65, 0x79]);
+export const SIMULATED_KEY_AAGUID = new Uint8Array([
+  0x6c, 0x61, 0x74, 0x63, 0x68, 0x6b, 0x65, 0x79, 0x2d, 0x73, 0x69, 0x6d, 0x2d, 0x6b, 0x65, 0x79,
+]);
 const MAX_RESIDENT_CREDENTIALS = 25;
 
 export interface CommandContext {
@@ -40,10 +51,14 @@ export function touchAfter(ms: number): SimulatedUser {
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
         const timer = setTimeout(resolve, ms);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       }),
   };
 }
@@ -101,7 +116,8 @@ export class SimulatedAuthenticator {
   private keyAgreement: KeyPair = generateKeyPair();
   private token: Token | null = null;
   private readonly store: CredentialStore = createMemoryCredentialStore();
-  private nextAssertions: { ids: string[]; request: { rpId: string; clientDataHash: Uint8Array; verified: boolean } } | null = null;
+  private nextAssertions: { ids: string[]; request: { rpId: string; clientDataHash: Uint8Array; verified: boolean } } | null =
+    null;
   private rpQueue: string[] = [];
   private credentialQueue: CredentialRecord[] = [];
   private loaded: Promise<void>;
@@ -169,7 +185,11 @@ export class SimulatedAuthenticator {
     }
   }
 
-  private dispatch(command: number, params: Map<unknown, unknown>, context: CommandContext): Promise<Map<number, CborValue> | null> | Map<number, CborValue> {
+  private dispatch(
+    command: number,
+    params: Map<unknown, unknown>,
+    context: CommandContext,
+  ): Promise<Map<number, CborValue> | null> | Map<number, CborValue> {
     switch (command) {
       case Ctap2Command.GET_INFO:
         return this.getInfo();
@@ -223,7 +243,14 @@ export class SimulatedAuthenticator {
   }
 
   /** §6.1.2 steps on pinUvAuthParam: verify it with the current token, which must carry the permission (and the rpId, if bound). */
-  private checkPinUvAuthParam(params: Map<unknown, unknown>, paramKey: number, protocolKey: number, message: Uint8Array, permission: number, rpId: string | null): boolean {
+  private checkPinUvAuthParam(
+    params: Map<unknown, unknown>,
+    paramKey: number,
+    protocolKey: number,
+    message: Uint8Array,
+    permission: number,
+    rpId: string | null,
+  ): boolean {
     const param = field(params, paramKey);
     if (param === undefined) {
       if (this.pinSet && permission === Permission.MC) throw new Status(CtapStatusCode.CTAP2_ERR_PUAT_REQUIRED);
@@ -244,14 +271,22 @@ export class SimulatedAuthenticator {
     const pubKeyCredParams = field(params, 0x04);
     if (!Array.isArray(pubKeyCredParams)) throw new Status(CtapStatusCode.CTAP2_ERR_MISSING_PARAMETER);
     const rpId = requireString(rp.get('id'));
-    const options = field(params, 0x07) instanceof Map ? (field(params, 0x07) as Map<string, unknown>) : new Map<string, unknown>();
+    const options =
+      field(params, 0x07) instanceof Map ? (field(params, 0x07) as Map<string, unknown>) : new Map<string, unknown>();
     const verified = this.checkPinUvAuthParam(params, 0x08, 0x09, clientDataHash, Permission.MC, rpId);
     const excludeList = Array.isArray(field(params, 0x05)) ? (field(params, 0x05) as Map<string, unknown>[]) : [];
     const result = await makeCredential(this.environment(context, verified), {
       clientDataHash,
       rp: { id: rpId, name: optionalString(rp.get('name')) },
-      user: { id: requireBytes(user.get('id')), name: optionalString(user.get('name')), displayName: optionalString(user.get('displayName')) },
-      pubKeyCredParams: pubKeyCredParams.map((p: Map<string, unknown>) => ({ type: String(p.get('type')), alg: Number(p.get('alg')) })),
+      user: {
+        id: requireBytes(user.get('id')),
+        name: optionalString(user.get('name')),
+        displayName: optionalString(user.get('displayName')),
+      },
+      pubKeyCredParams: pubKeyCredParams.map((p: Map<string, unknown>) => ({
+        type: String(p.get('type')),
+        alg: Number(p.get('alg')),
+      })),
       excludeList: excludeList.map((d) => ({ type: String(d.get('type')), id: requireBytes(d.get('id')) })),
       options: { rk: options.get('rk') === true, uv: verified },
       attestation: 'packed',
@@ -271,13 +306,17 @@ export class SimulatedAuthenticator {
     const clientDataHash = requireBytes(field(params, 0x02));
     const verified = this.checkPinUvAuthParam(params, 0x06, 0x07, clientDataHash, Permission.GA, rpId);
     const allowList = Array.isArray(field(params, 0x03)) ? (field(params, 0x03) as Map<string, unknown>[]) : [];
-    const options = field(params, 0x05) instanceof Map ? (field(params, 0x05) as Map<string, unknown>) : new Map<string, unknown>();
+    const options =
+      field(params, 0x05) instanceof Map ? (field(params, 0x05) as Map<string, unknown>) : new Map<string, unknown>();
     const up = options.get('up') !== false;
     this.nextAssertions = null;
     let ids: string[];
     if (allowList.length) {
       const wanted = new Set(allowList.map((d) => toBase64url(requireBytes(d.get('id')))));
-      ids = (await this.store.listByRpId(rpId)).filter((r) => wanted.has(r.id)).map((r) => r.id).slice(0, 1);
+      ids = (await this.store.listByRpId(rpId))
+        .filter((r) => wanted.has(r.id))
+        .map((r) => r.id)
+        .slice(0, 1);
     } else {
       ids = (await this.store.listByRpId(rpId)).filter((r) => r.discoverable).map((r) => r.id);
     }
@@ -303,7 +342,16 @@ export class SimulatedAuthenticator {
     return this.assert(rpId, clientDataHash, id, verified, true, context, false, true);
   }
 
-  private async assert(rpId: string, clientDataHash: Uint8Array, id: string, verified: boolean, up: boolean, context: CommandContext, touch: boolean, discoverable: boolean): Promise<Map<number, CborValue>> {
+  private async assert(
+    rpId: string,
+    clientDataHash: Uint8Array,
+    id: string,
+    verified: boolean,
+    up: boolean,
+    context: CommandContext,
+    touch: boolean,
+    discoverable: boolean,
+  ): Promise<Map<number, CborValue>> {
     const record = (await this.store.get(id))!;
     const result = await getAssertion(this.environment(context, verified, id, touch), {
       rpId,
@@ -320,7 +368,12 @@ export class SimulatedAuthenticator {
     ]);
     if (discoverable || record.discoverable) {
       // §6.2.2: "User identifiable information (name, DisplayName, icon) MUST NOT be returned if user verification is not done by the authenticator."
-      answer.set(0x04, verified ? { id: record.userHandle, name: record.userName, displayName: record.userDisplayName } : { id: record.userHandle });
+      answer.set(
+        0x04,
+        verified
+          ? { id: record.userHandle, name: record.userName, displayName: record.userDisplayName }
+          : { id: record.userHandle },
+      );
     }
     return answer;
   }
@@ -340,7 +393,8 @@ export class SimulatedAuthenticator {
         if (this.pinSet) throw new Status(CtapStatusCode.CTAP2_ERR_NOT_ALLOWED);
         const shared = this.shared(params);
         const newPinEnc = requireBytes(field(params, 0x05));
-        if (!verify(shared, newPinEnc, requireBytes(field(params, 0x04)))) throw new Status(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
+        if (!verify(shared, newPinEnc, requireBytes(field(params, 0x04))))
+          throw new Status(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
         await this.storeNewPin(shared, newPinEnc);
         return null;
       }
@@ -348,7 +402,8 @@ export class SimulatedAuthenticator {
         const shared = this.shared(params);
         const newPinEnc = requireBytes(field(params, 0x05));
         const pinHashEnc = requireBytes(field(params, 0x06));
-        if (!verify(shared, concat(newPinEnc, pinHashEnc), requireBytes(field(params, 0x04)))) throw new Status(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
+        if (!verify(shared, concat(newPinEnc, pinHashEnc), requireBytes(field(params, 0x04))))
+          throw new Status(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
         await this.checkPin(shared, pinHashEnc);
         await this.storeNewPin(shared, newPinEnc);
         return null;
@@ -357,12 +412,15 @@ export class SimulatedAuthenticator {
         const permissions = field(params, 0x09);
         if (typeof permissions !== 'number' || permissions === 0) throw new Status(CtapStatusCode.CTAP1_ERR_INVALID_PARAMETER);
         const rpId = field(params, 0x0a);
-        if ((permissions & (Permission.MC | Permission.GA)) !== 0 && typeof rpId !== 'string') throw new Status(CtapStatusCode.CTAP2_ERR_MISSING_PARAMETER);
+        if ((permissions & (Permission.MC | Permission.GA)) !== 0 && typeof rpId !== 'string')
+          throw new Status(CtapStatusCode.CTAP2_ERR_MISSING_PARAMETER);
         const shared = this.shared(params);
         await this.checkPin(shared, requireBytes(field(params, 0x06)));
         const value = crypto.getRandomValues(new Uint8Array(32));
         this.token = { value, permissions, rpId: typeof rpId === 'string' ? rpId : null };
-        return new Map<number, CborValue>([[0x02, await encrypt(shared, value, (n) => crypto.getRandomValues(new Uint8Array(n)))]]);
+        return new Map<number, CborValue>([
+          [0x02, await encrypt(shared, value, (n) => crypto.getRandomValues(new Uint8Array(n)))],
+        ]);
       }
       default:
         // CTAP2_ERR_INVALID_SUBCOMMAND: getPinToken (protocol 1's way) and the UV subcommands are not simulated.
@@ -428,9 +486,15 @@ export class SimulatedAuthenticator {
     const subCommand = field(params, 0x01);
     if (typeof subCommand !== 'number') throw new Status(CtapStatusCode.CTAP2_ERR_MISSING_PARAMETER);
     const subParams = field(params, 0x02);
-    if (subCommand !== CredMgmtSubcommand.ENUMERATE_RPS_GET_NEXT_RP && subCommand !== CredMgmtSubcommand.ENUMERATE_CREDENTIALS_GET_NEXT_CREDENTIAL) {
+    if (
+      subCommand !== CredMgmtSubcommand.ENUMERATE_RPS_GET_NEXT_RP &&
+      subCommand !== CredMgmtSubcommand.ENUMERATE_CREDENTIALS_GET_NEXT_CREDENTIAL
+    ) {
       if (field(params, 0x04) === undefined) throw new Status(CtapStatusCode.CTAP2_ERR_PUAT_REQUIRED);
-      const message = subParams === undefined ? new Uint8Array([subCommand]) : concat(new Uint8Array([subCommand]), encodeCanonical(subParams as CborValue));
+      const message =
+        subParams === undefined
+          ? new Uint8Array([subCommand])
+          : concat(new Uint8Array([subCommand]), encodeCanonical(subParams as CborValue));
       this.checkPinUvAuthParam(params, 0x04, 0x03, message, Permission.CM, null);
     }
     const discoverable = (await this.store.list()).filter((r) => r.discoverable);
@@ -477,8 +541,13 @@ export class SimulatedAuthenticator {
         const record = await this.store.get(id);
         if (!record) throw new Status(CtapStatusCode.CTAP2_ERR_NO_CREDENTIALS);
         // §6.8.6: "If the user.id [...] does not match the user.id of the credential, return CTAP1_ERR_INVALID_PARAMETER."
-        if (!equalBytes(requireBytes(newUser.get('id')), record.userHandle)) throw new Status(CtapStatusCode.CTAP1_ERR_INVALID_PARAMETER);
-        await this.store.update(id, (r) => ({ ...r, userName: optionalString(newUser.get('name')), userDisplayName: optionalString(newUser.get('displayName')) }));
+        if (!equalBytes(requireBytes(newUser.get('id')), record.userHandle))
+          throw new Status(CtapStatusCode.CTAP1_ERR_INVALID_PARAMETER);
+        await this.store.update(id, (r) => ({
+          ...r,
+          userName: optionalString(newUser.get('name')),
+          userDisplayName: optionalString(newUser.get('displayName')),
+        }));
         await this.save();
         return null;
       }

@@ -28,7 +28,11 @@ export interface SimulatedDeviceOptions {
 /** One open handle on the device: like a hidraw file descriptor, it gets a copy of every report the device sends. */
 class Connection implements HidTransport {
   readonly outgoing: Uint8Array[] = [];
-  readonly readers: { resolve(report: Uint8Array | null): void; reject(error: Error): void; timer: ReturnType<typeof setTimeout> }[] = [];
+  readonly readers: {
+    resolve(report: Uint8Array | null): void;
+    reject(error: Error): void;
+    timer: ReturnType<typeof setTimeout>;
+  }[] = [];
   closed = false;
 
   constructor(private readonly device: SimulatedHidDevice) {}
@@ -183,7 +187,10 @@ export class SimulatedHidDevice {
       this.send(cid, CtapHidCommand.KEEPALIVE, new Uint8Array([status]));
     }, this.options.keepaliveIntervalMs ?? 100);
     try {
-      const answer = await this.authenticator.handle(request, { signal: controller.signal, setStatus: (next) => (status = next) });
+      const answer = await this.authenticator.handle(request, {
+        signal: controller.signal,
+        setStatus: (next) => (status = next),
+      });
       this.send(cid, CtapHidCommand.CBOR, answer);
     } finally {
       clearInterval(keepalive);

@@ -23,7 +23,11 @@ export function emptyKeyState(): SimulatedKeyState {
 }
 
 export function serializeKeyState(state: SimulatedKeyState): string {
-  return JSON.stringify(state, (_key, value: unknown) => (value instanceof Uint8Array ? { $bytes: toBase64url(value) } : value), 2);
+  return JSON.stringify(
+    state,
+    (_key, value: unknown) => (value instanceof Uint8Array ? { $bytes: toBase64url(value) } : value),
+    2,
+  );
 }
 
 export function parseKeyState(text: string): SimulatedKeyState {
