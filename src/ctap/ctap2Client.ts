@@ -362,4 +362,3 @@ export function pinUvAuthParamFor(token: Uint8Array, clientDataHash: Uint8Array)
 }
 
 export { Permission };
-export const rpIdHash = (rpId: string): Uint8Array => sha256(utf8(rpId));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAuthenticatorData } from '../webauthn/authenticatorData';
 import { concat, sha256, utf8 } from '../webauthn/bytes';
 import { decodeCoseP256Key } from '../webauthn/cose';
-import { encodeCanonical } from '../webauthn/cbor';
+import type { CborValue } from '../webauthn/cbor';
 import { CtapStatusCode, CtapStatusError } from './ctap2Constants';
 import { CtapHidError, CtapHidTimeout } from './ctaphidDevice';
 import { CtapHidCommand, CtapHidErrorCode, KeepaliveStatus, fragment } from './ctaphidFraming';
@@ -269,7 +269,7 @@ describe('ClientPIN, PIN/UV auth protocol 2', () => {
     const status = await statusOf(
       ctap.command(
         0x06,
-        new Map<number, import('../webauthn/cbor').CborValue>([
+        new Map<number, CborValue>([
           [0x01, 2],
           [0x02, 0x03],
           [0x03, platformKey],
@@ -279,7 +279,6 @@ describe('ClientPIN, PIN/UV auth protocol 2', () => {
       ),
     );
     expect(status).toBe(CtapStatusCode.CTAP2_ERR_PIN_AUTH_INVALID);
-    void encodeCanonical;
   });
 });
 
