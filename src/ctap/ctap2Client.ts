@@ -5,7 +5,7 @@
  * in CTAP2 canonical form by src/webauthn/cbor.ts.
  */
 import { decode, encodeCanonical, type CborValue } from '../webauthn/cbor';
-import { concat, sha256, utf8 } from '../webauthn/bytes';
+import { concat } from '../webauthn/bytes';
 import {
   ClientPinSubcommand,
   CredMgmtSubcommand,
