@@ -37,6 +37,13 @@ const makeCredential = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** Starts a makeCredential and waits until the key asks for a touch (the host's progress message). */
+async function startWaitingForTouch(host: ReturnType<typeof createBridgeHost>, replies: HostReply[]): Promise<Promise<void>> {
+  const running = host.handle(makeCredential());
+  while (!replies.some((r) => 'progress' in r)) await new Promise((resolve) => setTimeout(resolve, 5));
+  return running;
+}
+
 describe('the bridge host', () => {
   it('answers a malformed request with code malformed, naming the field, and keeps the request id', async () => {
     const { ask } = hostWith({});
@@ -100,8 +107,7 @@ describe('the bridge host', () => {
   it('cancel stops the running request: the key gets CTAPHID_CANCEL and the request ends as cancelled', async () => {
     const { key } = keyWaitingForTouch();
     const { host, replies } = hostWith({ k: key });
-    const running = host.handle(makeCredential());
-    while (!replies.some((r) => 'progress' in r)) await new Promise((resolve) => setTimeout(resolve, 5));
+    const running = await startWaitingForTouch(host, replies);
     await host.handle({ id: 'c', kind: 'cancel' });
     await running;
     expect(replies).toContainEqual({ id: 'c', ok: true, result: { cancelled: true } });
@@ -112,8 +118,7 @@ describe('the bridge host', () => {
   it('refuses a second request while one runs (busy), and the end of the input cancels the running one', async () => {
     const { key } = keyWaitingForTouch();
     const { host, replies } = hostWith({ k: key });
-    const running = host.handle(makeCredential());
-    while (!replies.some((r) => 'progress' in r)) await new Promise((resolve) => setTimeout(resolve, 5));
+    const running = await startWaitingForTouch(host, replies);
     await host.handle({ id: 'second', kind: 'keys' });
     expect(replies.find((r) => r.id === 'second')).toMatchObject({ ok: false, error: { code: 'busy' } });
     await host.shutdown();
@@ -124,8 +129,7 @@ describe('the bridge host', () => {
   it('a key unplugged mid-command answers unplugged, and the host goes on answering', async () => {
     const { key } = keyWaitingForTouch();
     const { host, replies, ask } = hostWith({ k: key });
-    const running = host.handle(makeCredential());
-    while (!replies.some((r) => 'progress' in r)) await new Promise((resolve) => setTimeout(resolve, 5));
+    const running = await startWaitingForTouch(host, replies);
     key.unplug();
     await running;
     expect(replies.find((r) => r.id === 'mc' && 'ok' in r)).toMatchObject({ ok: false, error: { code: 'unplugged' } });

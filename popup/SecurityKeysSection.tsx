@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorNotice } from '../extension/ui/ErrorNotice';
+import { PinField } from '../extension/prompt/PinField';
 import { errorMessage, sendToWorker } from '../extension/ui/sendToWorker';
 import type { KeyCredentialJSON } from '../src/native/protocol';
 import type { SecurityKeyStatus } from '../src/webauthn/messages';
@@ -68,16 +69,16 @@ export function SecurityKeysSection() {
           }}
         >
           <p class="muted">{status.keys.map((key) => key.product).join(', ')}</p>
-          <label for="key-pin">PIN of the security key</label>{' '}
-          <input
+          <PinField
             id="key-pin"
-            type="password"
-            data-testid="security-key-pin"
-            autoComplete="off"
+            testId="security-key-pin"
+            label="PIN of the security key"
+            help="The key shows its passkeys only after its own PIN."
             value={pin}
+            onInput={setPin}
             disabled={busy}
-            onInput={(e) => setPin(e.currentTarget.value)}
-          />{' '}
+            required
+          />
           <button type="submit" data-testid="security-key-list" disabled={busy || pin.length < 4}>
             Show passkeys
           </button>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SecurityKeyStatus } from '../../src/webauthn/messages';
 import { errorMessage, sendToWorker } from '../ui/sendToWorker';
+import { PinField } from './PinField';
 import type { UserDecision } from './usePrompt';
 
 type Panel =
@@ -46,6 +47,7 @@ export function SecurityKeyChoice({
   const open = () => (available ? check() : handOver());
   const keys = panel.step === 'ready' ? panel.status.keys : [];
   const pinNeeded = keys.some((key) => key.pinSet);
+  const retries = keys[0]?.pinRetries;
   const go = () => answer({ outcome: 'use-security-key', ...(pinNeeded ? { pin } : {}) });
 
   return (
@@ -81,28 +83,18 @@ export function SecurityKeyChoice({
             <>
               <p class="muted">{keys.map((key) => key.product).join(', ')}</p>
               {pinNeeded ? (
-                <div class="field">
-                  <label for="security-key-pin">Security key PIN</label>
-                  <input
-                    id="security-key-pin"
-                    type="password"
-                    data-testid="security-key-pin"
-                    autoComplete="off"
-                    value={pin}
-                    disabled={answering}
-                    onInput={(event) => setPin(event.currentTarget.value)}
-                    onKeyDown={(event) => {
-                      // Enter here means the key, not the form around it (which would save in Latchkey).
-                      if (event.key !== 'Enter') return;
-                      event.preventDefault();
-                      if (pin.length >= 4) go();
-                    }}
-                  />
-                  <p class="muted help">
-                    The PIN of your key, not Latchkey’s.
-                    {keys[0]?.pinRetries !== undefined && keys[0].pinRetries < 8 ? ` ${keys[0].pinRetries} tries left.` : ''}
-                  </p>
-                </div>
+                <PinField
+                  id="security-key-pin"
+                  testId="security-key-pin"
+                  label="Security key PIN"
+                  help={`The PIN of your key, not Latchkey’s.${retries !== undefined && retries < 8 ? ` ${retries} tries left.` : ''}`}
+                  value={pin}
+                  onInput={setPin}
+                  disabled={answering}
+                  required
+                  // Enter here means the key, not the form around it (which would save in Latchkey).
+                  onEnter={() => pin.length >= 4 && go()}
+                />
               ) : null}
               {answering && touchKey ? (
                 <p class="touch-key" role="status" data-testid="touch-key">

@@ -115,6 +115,22 @@ function user(value: unknown): { id: Uint8Array; name?: string; displayName?: st
   };
 }
 
+/**
+ * makeCredential and getAssertion both end with options, then pinUvAuthParam and
+ * pinUvAuthProtocol, at consecutive keys (0x07–0x09 and 0x05–0x07).
+ */
+function setOptionsAndAuth(
+  request: Map<number, CborValue>,
+  optionsKey: number,
+  params: { options?: Record<string, boolean | undefined>; pinUvAuthParam?: Uint8Array },
+): void {
+  if (params.options && Object.keys(params.options).length) request.set(optionsKey, params.options);
+  if (params.pinUvAuthParam) {
+    request.set(optionsKey + 1, params.pinUvAuthParam);
+    request.set(optionsKey + 2, PIN_UV_AUTH_PROTOCOL_TWO);
+  }
+}
+
 function descriptorsCbor(list: CredentialDescriptor[] | undefined): CborValue {
   return list?.length ? list.map((d) => ({ id: d.id, type: d.type })) : undefined;
 }
@@ -166,11 +182,7 @@ export class Ctap2Client {
     ]);
     const exclude = descriptorsCbor(params.excludeList);
     if (exclude) request.set(0x05, exclude);
-    if (params.options && Object.keys(params.options).length) request.set(0x07, params.options);
-    if (params.pinUvAuthParam) {
-      request.set(0x08, params.pinUvAuthParam);
-      request.set(0x09, PIN_UV_AUTH_PROTOCOL_TWO);
-    }
+    setOptionsAndAuth(request, 0x07, params);
     const map = asMap(await this.command(Ctap2Command.MAKE_CREDENTIAL, request, options), 'makeCredential answer');
     return {
       fmt: String(map.get(0x01)),
@@ -187,11 +199,7 @@ export class Ctap2Client {
     ]);
     const allow = descriptorsCbor(params.allowList);
     if (allow) request.set(0x03, allow);
-    if (params.options && Object.keys(params.options).length) request.set(0x05, params.options);
-    if (params.pinUvAuthParam) {
-      request.set(0x06, params.pinUvAuthParam);
-      request.set(0x07, PIN_UV_AUTH_PROTOCOL_TWO);
-    }
+    setOptionsAndAuth(request, 0x05, params);
     return assertionOf(await this.command(Ctap2Command.GET_ASSERTION, request, options));
   }
 
