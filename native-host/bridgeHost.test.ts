@@ -38,10 +38,14 @@ const makeCredential = (extra: Record<string, unknown> = {}) => ({
 });
 
 /** Starts a makeCredential and waits until the key asks for a touch (the host's progress message). */
-async function startWaitingForTouch(host: ReturnType<typeof createBridgeHost>, replies: HostReply[]): Promise<Promise<void>> {
+async function startWaitingForTouch(
+  host: ReturnType<typeof createBridgeHost>,
+  replies: HostReply[],
+): Promise<{ running: Promise<void> }> {
   const running = host.handle(makeCredential());
   while (!replies.some((r) => 'progress' in r)) await new Promise((resolve) => setTimeout(resolve, 5));
-  return running;
+  // Wrapped: an async function returning the promise itself would wait for it.
+  return { running };
 }
 
 describe('the bridge host', () => {
@@ -107,7 +111,7 @@ describe('the bridge host', () => {
   it('cancel stops the running request: the key gets CTAPHID_CANCEL and the request ends as cancelled', async () => {
     const { key } = keyWaitingForTouch();
     const { host, replies } = hostWith({ k: key });
-    const running = await startWaitingForTouch(host, replies);
+    const { running } = await startWaitingForTouch(host, replies);
     await host.handle({ id: 'c', kind: 'cancel' });
     await running;
     expect(replies).toContainEqual({ id: 'c', ok: true, result: { cancelled: true } });
@@ -118,7 +122,7 @@ describe('the bridge host', () => {
   it('refuses a second request while one runs (busy), and the end of the input cancels the running one', async () => {
     const { key } = keyWaitingForTouch();
     const { host, replies } = hostWith({ k: key });
-    const running = await startWaitingForTouch(host, replies);
+    const { running } = await startWaitingForTouch(host, replies);
     await host.handle({ id: 'second', kind: 'keys' });
     expect(replies.find((r) => r.id === 'second')).toMatchObject({ ok: false, error: { code: 'busy' } });
     await host.shutdown();
@@ -129,7 +133,7 @@ describe('the bridge host', () => {
   it('a key unplugged mid-command answers unplugged, and the host goes on answering', async () => {
     const { key } = keyWaitingForTouch();
     const { host, replies, ask } = hostWith({ k: key });
-    const running = await startWaitingForTouch(host, replies);
+    const { running } = await startWaitingForTouch(host, replies);
     key.unplug();
     await running;
     expect(replies.find((r) => r.id === 'mc' && 'ok' in r)).toMatchObject({ ok: false, error: { code: 'unplugged' } });
