@@ -1,10 +1,11 @@
 /**
- * Security keys through the native bridge, end to end in Debian's Chromium: the built extension,
- * the native host installed into the profile's NativeMessagingHosts folder and started by
- * Chromium itself, CTAPHID to a SIMULATED key (Latchkey's software authenticator behind CTAP2 and
- * CTAPHID framing; there is no real USB key or /dev/uhid here), and the demo relying party
- * verifying with @simplewebauthn/server. Chromium only: Firefox reads host manifests from the
- * user's home only, which this harness does not redirect.
+ * Security keys through the native bridge, end to end in Debian's Chromium and Firefox ESR: the
+ * built extension, the native host installed for the browser and started by the browser itself,
+ * CTAPHID to a SIMULATED key (Latchkey's software authenticator behind CTAP2 and CTAPHID framing;
+ * there is no real USB key or /dev/uhid here), and the demo relying party verifying with
+ * @simplewebauthn/server. Chromium finds the host manifest in the profile's NativeMessagingHosts
+ * folder; Firefox only in ~/.mozilla/native-messaging-hosts, so it is started with HOME set to a
+ * temporary folder that holds one.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,15 +16,16 @@ import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createD
 import { install } from '../../native-host/install';
 import { pinHash } from '../../src/ctap/pinUvAuthProtocolTwo';
 import { emptyKeyState, parseKeyState, serializeKeyState } from '../../src/ctap/simulated/simulatedKeyState';
-import { launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
+import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
 import { answerPrompt, openDemo, startAbortable, storedPasskeys, waitForPrompt } from '../../src/testing/pages';
 
 const KEY_PIN = '2580';
 
-describe('chromium: passkeys on a (simulated) USB security key through the native bridge', () => {
+describe.each(browsersUnderTest())('%s: passkeys on a (simulated) USB security key through the native bridge', (browserName) => {
   let rp: DemoRelyingParty;
   let latchkey: LatchkeyBrowser;
   let keyFile: string;
+  let installBridge: (touchDelayMs: number) => Promise<unknown>;
   const keyState = () => parseKeyState(readFileSync(keyFile, 'utf8'));
 
   beforeAll(async () => {
@@ -33,15 +35,29 @@ describe('chromium: passkeys on a (simulated) USB security key through the nativ
     // A key with a PIN already set, as it would come from its owner.
     writeFileSync(keyFile, serializeKeyState({ ...emptyKeyState(), pinHash: pinHash(KEY_PIN) }));
     rp = await startDemoRelyingParty();
-    latchkey = await launchBrowser({ browser: 'chromium', userDataDir });
-    // Chromium reads <user-data-dir>/NativeMessagingHosts when it connects, so the id of the running extension can go in now.
-    await install({
-      home: work,
-      extensionId: latchkey.extensionId,
-      manifestDir: path.join(userDataDir, 'NativeMessagingHosts'),
-      simulatedKey: keyFile,
-      touchDelayMs: 200,
-    });
+    if (browserName === 'chromium') {
+      latchkey = await launchBrowser({ browser: 'chromium', userDataDir });
+      // Chromium reads <user-data-dir>/NativeMessagingHosts when it connects, so the id of the running extension can go in now.
+      installBridge = (touchDelayMs) =>
+        install({
+          home: work,
+          extensionId: latchkey.extensionId,
+          manifestDir: path.join(userDataDir, 'NativeMessagingHosts'),
+          simulatedKey: keyFile,
+          touchDelayMs,
+        });
+      await installBridge(200);
+    } else {
+      installBridge = (touchDelayMs) => install({ home: work, browsers: ['firefox'], simulatedKey: keyFile, touchDelayMs });
+      await installBridge(200);
+      const home = process.env.HOME;
+      process.env.HOME = work;
+      try {
+        latchkey = await launchBrowser({ browser: 'firefox', userDataDir });
+      } finally {
+        process.env.HOME = home;
+      }
+    }
   });
 
   afterAll(async () => {
@@ -109,13 +125,7 @@ describe('chromium: passkeys on a (simulated) USB security key through the nativ
 
   it('a page that aborts while the key waits for a touch gets AbortError, and the key gets CTAPHID_CANCEL', async () => {
     // The same key, now with a person who never touches it in time.
-    await install({
-      home: path.dirname(keyFile),
-      extensionId: latchkey.extensionId,
-      manifestDir: path.join(path.dirname(keyFile), 'profile/NativeMessagingHosts'),
-      simulatedKey: keyFile,
-      touchDelayMs: 600_000,
-    });
+    await installBridge(600_000);
     const page = await openDemo(latchkey.browser, `${rp.url}register`);
     const ceremony = await startAbortable(
       page,
