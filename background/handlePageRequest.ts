@@ -241,8 +241,8 @@ export async function handlePageRequest(
           }),
           // User verification is the vault PIN, checked in the worker (promptWindows.ts).
           userVerificationAvailable: opened.pinSet,
-          // "Security key" in the prompt: a USB key through the native bridge, when it is installed.
-          securityKey: securityKeyAuthenticator(bridge),
+          // "Security key" in the prompt: a USB key through the native bridge, when it is installed (never in tester mode).
+          ...(settings.testerAutoApprove ? {} : { securityKey: securityKeyAuthenticator(bridge) }),
         };
       }
       const outcome =

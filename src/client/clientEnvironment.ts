@@ -1,4 +1,5 @@
 import {
+  CtapError,
   SecurityKeyUsed,
   type AuthenticatorEnvironment,
   type GetAssertionRequest,
@@ -18,6 +19,8 @@ export interface ClientEnvironment extends AuthenticatorEnvironment {
 
 /** A ceremony on a security key: the same requests the software authenticator takes, with the PIN typed in the prompt. */
 export interface SecurityKeyAuthenticator {
+  /** Whether a key can be reached at all (the bridge is installed); asked only when Latchkey alone cannot serve the request. */
+  isAvailable?(): Promise<boolean>;
   makeCredential(request: MakeCredentialRequest, pin: string | undefined, onTouch?: () => void): Promise<MakeCredentialResult>;
   getAssertion(request: GetAssertionRequest, pin: string | undefined, onTouch?: () => void): Promise<GetAssertionResult>;
 }
@@ -41,12 +44,23 @@ export async function withSecurityKey<R>(
   const ui = {
     prompt: (request: Parameters<typeof env.ui.prompt>[0], signal?: AbortSignal) => env.ui.prompt(request, signal, hook),
   };
-  try {
-    return await software({ ...env, ui });
-  } catch (error) {
+  const keyResultOr = (error: unknown): R => {
     const done = result as { value: R } | null;
     if (error instanceof SecurityKeyUsed && done) return done.value;
     throw error;
+  };
+  try {
+    return await software({ ...env, ui });
+  } catch (error) {
+    // The site requires user verification and Latchkey has no PIN to do it, so Latchkey refuses
+    // before any prompt. A security key verifies with its own PIN: when the bridge is there, the
+    // prompt is shown after all (Latchkey's own choice in it still needs a Latchkey PIN, so it cannot succeed).
+    const uvUnavailable =
+      error instanceof CtapError && error.status === 'CTAP2_ERR_UNSUPPORTED_OPTION' && !env.userVerificationAvailable;
+    if (uvUnavailable && (await key.isAvailable?.().catch(() => false))) {
+      return software({ ...env, ui, userVerificationAvailable: true }).catch(keyResultOr);
+    }
+    return keyResultOr(error);
   }
 }
 

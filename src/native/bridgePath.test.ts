@@ -41,9 +41,9 @@ function personUsingKey(pins: string[], errors: string[], touches: { count: numb
   };
 }
 
-async function environment(ui: UserInterface) {
+async function environment(ui: UserInterface, bridgeInstalled = true) {
   const key = await keyWithPin(PIN, touchAfter(30));
-  const client = createNativeClient(inProcessBridge(simulatedBackend({ key })));
+  const client = createNativeClient(inProcessBridge(bridgeInstalled ? simulatedBackend({ key }) : null));
   const env: ClientEnvironment = {
     store: createMemoryCredentialStore(),
     ui,
@@ -128,6 +128,42 @@ describe('security key through the native bridge', () => {
     ).rejects.toMatchObject({ name: 'NotAllowedError' });
     expect(errors).toHaveLength(1);
     expect(await key.authenticator.credentials()).toEqual([]);
+  });
+});
+
+describe('a site that requires user verification, when Latchkey itself has no PIN', () => {
+  const options = {
+    rp: { name: 'Login' },
+    user: { id: toBase64url(new Uint8Array([4])), name: 'carol', displayName: 'Carol' },
+    challenge,
+    pubKeyCredParams: [{ type: 'public-key', alg: -7 }],
+    authenticatorSelection: { userVerification: 'required' },
+  };
+
+  it('still gets the prompt when the bridge is installed, and the key verifies with its own PIN', async () => {
+    let prompts = 0;
+    const errors: string[] = [];
+    const inner = personUsingKey([PIN], errors, { count: 0 });
+    const { env } = await environment({ prompt: (request, signal, hook) => (prompts++, inner.prompt(request, signal, hook)) });
+    const created = await createCredential(env, { caller, options });
+    expect(prompts).toBe(1);
+    expect(created.kind).toBe('credential');
+    if (created.kind !== 'credential') return;
+    const registration = await verifyRegistrationResponse({
+      response: created.credential as never,
+      expectedChallenge: challenge,
+      expectedOrigin: ORIGIN,
+      expectedRPID: 'login.example',
+      requireUserVerification: true,
+    });
+    expect(registration.verified).toBe(true);
+  });
+
+  it('is refused with NotAllowedError before any prompt when the bridge is not installed', async () => {
+    let prompts = 0;
+    const { env } = await environment({ prompt: async () => (prompts++, { outcome: 'cancel' }) }, false);
+    await expect(createCredential(env, { caller, options })).rejects.toMatchObject({ name: 'NotAllowedError' });
+    expect(prompts).toBe(0);
   });
 });
 

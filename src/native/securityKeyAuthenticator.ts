@@ -15,6 +15,15 @@ import { getAssertionResult, makeCredentialResult } from './protocol';
 
 export function securityKeyAuthenticator(client: NativeClient): SecurityKeyAuthenticator {
   return {
+    async isAvailable(): Promise<boolean> {
+      try {
+        await client.request({ kind: 'keys' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
     async makeCredential(request, pin, onTouch): Promise<MakeCredentialResult> {
       // Errors (wrong PIN, no key, excluded) go back to the prompt, which shows them and waits.
       const raw = await client.request(
