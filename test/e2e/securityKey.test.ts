@@ -123,6 +123,18 @@ describe.each(browsersUnderTest())('%s: passkeys on a (simulated) USB security k
     await popup.close();
   });
 
+  it('a site that requires user verification, with no Latchkey PIN set, can still use the key, which verifies with its PIN', async () => {
+    expect((await latchkey.vaultStatus()).pinSet).toBe(false);
+    const page = await openDemo(latchkey.browser, `${rp.url}register`);
+    const registration = page.evaluate(() => window.demo.register('dave', { userVerification: 'required' }));
+    const prompt = await waitForPrompt(latchkey);
+    await useKey(prompt, KEY_PIN);
+    await answerPrompt(prompt, '[data-testid="security-key-continue"]');
+    // The RP required UV (requireUserVerification) and verified the key's response.
+    expect(await registration).toMatchObject({ ok: true });
+    expect(keyState().credentials.map((record) => record.userName)).toEqual(['dave']);
+  });
+
   it('a page that aborts while the key waits for a touch gets AbortError, and the key gets CTAPHID_CANCEL', async () => {
     // The same key, now with a person who never touches it in time.
     await installBridge(600_000);
@@ -142,6 +154,6 @@ describe.each(browsersUnderTest())('%s: passkeys on a (simulated) USB security k
     expect(await ceremony.settled()).toBe('AbortError');
     // The host turned the extension's cancel (and the closed port) into CTAPHID_CANCEL; the key ended the command.
     await expect.poll(() => keyState().cancelledCommands, { timeout: 10_000 }).toBe(1);
-    expect(keyState().credentials).toEqual([]);
+    expect(keyState().credentials.map((record) => record.userName)).toEqual(['dave']);
   });
 });
