@@ -4,7 +4,7 @@
  * says so and "Security key" falls back to the browser's own WebAuthn.
  */
 import { BridgeUnavailableError, createNativeClient } from '../src/native/nativeClient';
-import type { KeyCredentialJSON, KeySummaryJSON } from '../src/native/protocol';
+import { type KeyCredentialJSON, credentialsResult, keysResult } from '../src/native/protocol';
 import type { SecurityKeyStatus } from '../src/webauthn/messages';
 
 export const bridge = createNativeClient({
@@ -14,8 +14,8 @@ export const bridge = createNativeClient({
 
 export async function securityKeyStatus(): Promise<SecurityKeyStatus> {
   try {
-    const { keys } = (await bridge.request({ kind: 'keys' })) as { keys: KeySummaryJSON[] };
-    return { installed: true, keys };
+    const { keys, problem } = keysResult.parse(await bridge.request({ kind: 'keys' }));
+    return { installed: true, keys, ...(problem ? { problem } : {}) };
   } catch (error) {
     if (error instanceof BridgeUnavailableError) return { installed: false, keys: [], problem: error.message };
     return { installed: true, keys: [], problem: error instanceof Error ? error.message : String(error) };
@@ -23,9 +23,7 @@ export async function securityKeyStatus(): Promise<SecurityKeyStatus> {
 }
 
 export async function listKeyCredentials(pin: string, path?: string): Promise<{ credentials: KeyCredentialJSON[] }> {
-  return (await bridge.request({ kind: 'credentials.list', pin, ...(path ? { path } : {}) })) as {
-    credentials: KeyCredentialJSON[];
-  };
+  return credentialsResult.parse(await bridge.request({ kind: 'credentials.list', pin, ...(path ? { path } : {}) }));
 }
 
 export async function deleteKeyCredential(pin: string, credentialId: string, path?: string): Promise<void> {

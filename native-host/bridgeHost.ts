@@ -30,6 +30,8 @@ export interface BridgeHostOptions {
   send(reply: HostReply): void;
   /** How long a key may stay silent during a command (keep-alives reset it). */
   idleTimeoutMs?: number;
+  /** Why no key can be found at all (node-hid missing), told to the extension with the key list. */
+  problem?: string | null;
 }
 
 type HostError = { code: HostErrorCode; message: string; retries?: number };
@@ -60,7 +62,7 @@ const MESSAGES: Partial<Record<HostErrorCode, string>> = {
   denied: 'The security key refused the request.',
 };
 
-export function createBridgeHost({ backend, send, idleTimeoutMs }: BridgeHostOptions) {
+export function createBridgeHost({ backend, send, idleTimeoutMs, problem }: BridgeHostOptions) {
   let running: { id: HostRequest['id']; controller: AbortController; done: Promise<void> } | null = null;
 
   async function withKeys<T>(work: (keys: KeySession[]) => Promise<T>): Promise<T> {
@@ -116,7 +118,7 @@ export function createBridgeHost({ backend, send, idleTimeoutMs }: BridgeHostOpt
     };
     switch (request.kind) {
       case 'keys':
-        return withKeys(async (keys) => ({ keys: await Promise.all(keys.map(summarize)) }));
+        return withKeys(async (keys) => ({ keys: await Promise.all(keys.map(summarize)), ...(problem ? { problem } : {}) }));
       case 'makeCredential':
         return withKeys(async (keys) => {
           const { result } = await registerOnKey(

@@ -17,15 +17,18 @@ import { NativeMessageReader, encodeNativeMessage } from './nativeMessaging';
 import { callerOf } from './callerOf';
 import { loadNodeHidBackend } from './nodeHidBackend';
 
-async function backendFrom(simulatedKey: string | undefined, touchDelayMs: number): Promise<HidBackend> {
+async function backendFrom(
+  simulatedKey: string | undefined,
+  touchDelayMs: number,
+): Promise<{ backend: HidBackend; problem: string | null }> {
   if (simulatedKey) {
     const file = keyStateFile(simulatedKey);
     const authenticator = new SimulatedAuthenticator(await file.load(), touchAfter(touchDelayMs), (state) => file.save(state));
-    return simulatedBackend({ 'simulated-key': new SimulatedHidDevice(authenticator) });
+    return { backend: simulatedBackend({ 'simulated-key': new SimulatedHidDevice(authenticator) }), problem: null };
   }
-  const { backend, problem } = await loadNodeHidBackend();
-  if (problem) process.stderr.write(`latchkey-bridge: ${problem}\n`);
-  return backend;
+  const loaded = await loadNodeHidBackend();
+  if (loaded.problem) process.stderr.write(`latchkey-bridge: ${loaded.problem}\n`);
+  return loaded;
 }
 
 /** LATCHKEY_BRIDGE_LOG=<file>: what the host did (start, message kinds, end), never a message's contents (PINs). */
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
     }
   };
   const host = createBridgeHost({
-    backend: await backendFrom(values['simulated-key'] as string | undefined, Number(values['touch-delay-ms'] ?? 300)),
+    ...(await backendFrom(values['simulated-key'] as string | undefined, Number(values['touch-delay-ms'] ?? 300))),
     send: write,
   });
   const reader = new NativeMessageReader();

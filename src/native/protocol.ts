@@ -95,6 +95,9 @@ export const keyCredential = z.object({
 });
 export type KeyCredentialJSON = z.infer<typeof keyCredential>;
 
+export const keysResult = z.object({ keys: z.array(keySummary), problem: z.string().optional() });
+export const credentialsResult = z.object({ credentials: z.array(keyCredential) });
+
 export const makeCredentialResult = z.object({ fmt: z.string(), authData: z.string(), attStmt: z.string() });
 export const getAssertionResult = z.object({
   credentialId: z.string(),
