@@ -41,6 +41,17 @@ function personUsingKey(pins: string[], errors: string[], touches: { count: numb
   };
 }
 
+/** What the demo RP does with a registration: @simplewebauthn/server, user verification required. */
+async function verifiedWithUv(credential: unknown) {
+  return verifyRegistrationResponse({
+    response: credential as never,
+    expectedChallenge: challenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: 'login.example',
+    requireUserVerification: true,
+  });
+}
+
 async function environment(ui: UserInterface, bridgeInstalled = true) {
   const key = await keyWithPin(PIN, touchAfter(30));
   const client = createNativeClient(inProcessBridge(bridgeInstalled ? simulatedBackend({ key }) : null));
@@ -78,13 +89,7 @@ describe('security key through the native bridge', () => {
     expect(touches.count).toBeGreaterThan(0);
     expect(created.credential.authenticatorAttachment).toBe('cross-platform');
     expect(created.credential.response.transports).toEqual(['usb']);
-    const registration = await verifyRegistrationResponse({
-      response: created.credential as never,
-      expectedChallenge: challenge,
-      expectedOrigin: ORIGIN,
-      expectedRPID: 'login.example',
-      requireUserVerification: true,
-    });
+    const registration = await verifiedWithUv(created.credential);
     expect(registration.verified).toBe(true);
     // The passkey is on the key, not in Latchkey's store.
     expect(await env.store.list()).toEqual([]);
@@ -149,13 +154,7 @@ describe('a site that requires user verification, when Latchkey itself has no PI
     expect(prompts).toBe(1);
     expect(created.kind).toBe('credential');
     if (created.kind !== 'credential') return;
-    const registration = await verifyRegistrationResponse({
-      response: created.credential as never,
-      expectedChallenge: challenge,
-      expectedOrigin: ORIGIN,
-      expectedRPID: 'login.example',
-      requireUserVerification: true,
-    });
+    const registration = await verifiedWithUv(created.credential);
     expect(registration.verified).toBe(true);
   });
 
