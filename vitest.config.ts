@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'demo/**/*.test.ts', 'background/**/*.test.ts', 'content/**/*.test.ts', 'popup/**/*.test.ts', 'extension/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'native-host/**/*.test.ts', 'demo/**/*.test.ts', 'background/**/*.test.ts', 'content/**/*.test.ts', 'popup/**/*.test.ts', 'extension/**/*.test.ts'],
         },
       },
       {

@@ -10,6 +10,7 @@ import { MIN_PIN_LENGTH, VaultLockedError } from '../src/vault/vault';
 import { minPinLength } from '../src/settings/sitePolicy';
 import { type ExtensionError, type ExtensionReply, type ExtensionRequest, extensionRequest } from '../src/webauthn/messages';
 import { recordStore } from './diagnostics';
+import { deleteKeyCredential, listKeyCredentials, securityKeyStatus } from './securityKeys';
 import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
 import { loadPolicy, loadSettings, loadSites, saveSettings, saveSiteMode } from './settings';
 import type { Services } from './services';
@@ -59,6 +60,14 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
     }
     case 'diagnostics.clear':
       await (await recordStore()).clear();
+      return { ok: true };
+    // The key's own PIN protects what is on it; Latchkey's vault has no part in it.
+    case 'securityKey.status':
+      return securityKeyStatus();
+    case 'securityKey.list':
+      return listKeyCredentials(request.pin, request.path);
+    case 'securityKey.delete':
+      await deleteKeyCredential(request.pin, request.credentialId, request.path);
       return { ok: true };
   }
   const { db, vault, orphans } = await services();

@@ -23,6 +23,8 @@ import type { Services } from './services';
 import { loadPolicy, loadSettings, saveSiteMode, siteDecision } from './settings';
 import type { VaultService } from './vaultService';
 import { fetchWellKnown } from './wellKnownFetcher';
+import { securityKeyAuthenticator } from '../src/native/securityKeyAuthenticator';
+import { bridge } from './securityKeys';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -269,6 +271,8 @@ export async function handlePageRequest(
           ),
           // User verification is the vault PIN, checked in the worker (promptWindows.ts).
           userVerificationAvailable: opened.pinSet,
+          // "Security key" in the prompt: a USB key through the native bridge, when it is installed (never in tester mode).
+          ...(settings.testerAutoApprove ? {} : { securityKey: securityKeyAuthenticator(bridge) }),
         };
       }
       const outcome =

@@ -1,9 +1,9 @@
-import type { UserDecision, UserInterface, UserPrompt } from '../src/authenticator/types';
+import type { SecurityKeyHook, UserDecision, UserInterface, UserPrompt } from '../src/authenticator/types';
 import type { CallerContext } from '../src/client/ceremony';
 import type { OrphanDetector } from '../src/orphans/detector';
 import { toPasskeyView } from '../src/vault/passkeyView';
 import { describePinCheck, type PinCheck } from '../src/vault/pinRetries';
-import type { PromptView } from '../src/webauthn/messages';
+import type { PromptDecision, PromptView } from '../src/webauthn/messages';
 
 /**
  * User presence is given in an extension-owned window the page cannot script or overlay
@@ -17,9 +17,11 @@ interface PendingPrompt {
   check?(decision: UserDecision): Promise<UserDecision | string>;
   /** For setup and unlock prompts: uses the passphrase; an error string keeps the window open. */
   passphrase?(passphrase: string): Promise<string | null>;
+  /** "Security key": runs the ceremony on a USB key while the window says "touch your key". */
+  securityKey?: SecurityKeyHook;
 }
 
-type PromptHooks = Pick<PendingPrompt, 'check' | 'passphrase'>;
+type PromptHooks = Pick<PendingPrompt, 'check' | 'passphrase' | 'securityKey'>;
 
 const pending = new Map<string, PendingPrompt>();
 
@@ -150,10 +152,12 @@ export function promptUserInterface(caller: CallerContext, testerMode: boolean, 
     return decision;
   };
   return {
-    async prompt(request, signal) {
+    async prompt(request, signal, securityKey) {
       // Tester mode has no PIN to give: under a PIN-required policy it verifies nothing and the ceremony fails.
       if (testerMode) return policy.pinRequired ? { outcome: 'cancel' } : testerDecision(request);
-      return showPromptWindow(await viewOf(crypto.randomUUID(), request, caller, false, policy), signal, { check });
+      const view = await viewOf(crypto.randomUUID(), request, caller, false, policy);
+      if (securityKey && (view.kind === 'create' || view.kind === 'get' || view.kind === 'no-credentials')) view.securityKey = true;
+      return showPromptWindow(view, signal, { check, ...(securityKey ? { securityKey } : {}) });
     },
   };
 }
@@ -192,9 +196,25 @@ export function promptView(promptId: string): PromptView | null {
 }
 
 /** prompt.answer: settles the waiting ceremony, or says why not (a wrong PIN keeps the window waiting). */
-export async function answerPrompt(promptId: string, decision: UserDecision): Promise<{ ok: true } | { error: string }> {
+export async function answerPrompt(promptId: string, answer: PromptDecision): Promise<{ ok: true } | { error: string }> {
   const entry = pending.get(promptId);
   if (!entry) return { error: 'This request is no longer waiting.' };
+  if (answer.outcome === 'use-security-key') {
+    if (!entry.securityKey) return { error: 'This request cannot go to a security key from here.' };
+    // The key's own PIN and touch; the window stays open (and says so) until the key answers, and shows its errors.
+    try {
+      // The window polls prompt.load while it waits: "touch your key" appears when the key asks for it.
+      await entry.securityKey(answer.pin, () => {
+        entry.view = { ...entry.view, touchKey: true } as PromptView;
+      });
+    } catch (error) {
+      entry.view = { ...entry.view, touchKey: false } as PromptView;
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+    entry.settle({ outcome: 'used-security-key' });
+    return { ok: true };
+  }
+  const decision = answer as UserDecision;
   if (decision.outcome === 'approve' && entry.passphrase) return { error: 'This window needs a passphrase.' };
   const checked = entry.check ? await entry.check(decision) : decision;
   if (typeof checked === 'string') return { error: checked };

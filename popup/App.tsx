@@ -6,6 +6,7 @@ import { createSearchIndex } from './searchIndex';
 import { PasskeyList } from './PasskeyList';
 import { SearchBox } from './SearchBox';
 import { SettingsSection } from './SettingsSection';
+import { SecurityKeysSection } from './SecurityKeysSection';
 import { SitesSection } from './SitesSection';
 import { ExchangeSection } from './ExchangeSection';
 import { TesterBanner } from './TesterBanner';
@@ -120,6 +121,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
       {vault.status ? <SecuritySection status={vault.status} vault={vault} /> : null}
       <ExchangeSection exportDisabled={settings.policy.exportDisabled === true} onImported={() => void refresh()} />
       <SitesSection />
+      <SecurityKeysSection />
       <SettingsSection {...settings} />
     </>
   );

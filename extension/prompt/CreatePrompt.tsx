@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { useFocusOnMount } from '../ui/useFocusOnMount';
 import type { PromptProps } from './PromptApp';
 import { PinField } from './PinField';
+import { SecurityKeyChoice } from './SecurityKeyChoice';
 
 /** The limit `prompt.answer` accepts for a name (src/webauthn/messages.ts). */
 const MAX_NAME_LENGTH = 200;
@@ -85,17 +86,11 @@ export function CreatePrompt({ prompt, answering, answer }: PromptProps<'create'
           >
             Another device (phone or tablet, by QR code)
           </button>
-          <button
-            type="button"
-            data-testid="use-security-key"
-            disabled={answering}
-            onClick={() => answer({ outcome: 'use-another-authenticator', ...(remember ? { rememberForSite: true } : {}) })}
-          >
-            Security key
-          </button>
+          <SecurityKeyChoice available={prompt.securityKey === true} answering={answering} answer={answer} touchKey={prompt.touchKey === true} rememberForSite={remember} />
         </div>
         <p id="where-help" class="muted help">
-          The last two hand the request to your browser, which shows a QR code for your phone or asks you to touch your key.
+          Another device hands the request to your browser, which shows a QR code for your phone. A security key is used through
+          Latchkey’s bridge when it is installed, otherwise through your browser.
         </p>
         {prompt.askWhere ? null : (
           <label class="remember">

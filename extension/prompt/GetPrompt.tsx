@@ -4,6 +4,7 @@ import { useFocusOnMount } from '../ui/useFocusOnMount';
 import { AccountButton } from './AccountButton';
 import type { PromptProps } from './PromptApp';
 import { PinField } from './PinField';
+import { SecurityKeyChoice } from './SecurityKeyChoice';
 import { UseAnotherButton } from './UseAnotherButton';
 
 /** Most recently used first (never used last), so the usual account is the focused one. */
@@ -91,6 +92,9 @@ export function GetPrompt({ prompt, answering, answer }: PromptProps<'get'>) {
         </button>
       </div>
       <UseAnotherButton answering={answering} answer={answer} />
+      {prompt.securityKey ? (
+        <SecurityKeyChoice available answering={answering} answer={answer} touchKey={prompt.touchKey === true} />
+      ) : null}
     </div>
   );
 }

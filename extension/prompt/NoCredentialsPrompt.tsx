@@ -1,5 +1,6 @@
 import { useFocusOnMount } from '../ui/useFocusOnMount';
 import type { PromptProps } from './PromptApp';
+import { SecurityKeyChoice } from './SecurityKeyChoice';
 import { UseAnotherButton } from './UseAnotherButton';
 
 export function NoCredentialsPrompt({ prompt, answering, answer }: PromptProps<'no-credentials'>) {
@@ -15,6 +16,7 @@ export function NoCredentialsPrompt({ prompt, answering, answer }: PromptProps<'
       </p>
       <div class="actions">
         <UseAnotherButton primary buttonRef={useAnother} answering={answering} answer={answer} />
+        {prompt.securityKey ? <SecurityKeyChoice available answering={answering} answer={answer} touchKey={prompt.touchKey === true} /> : null}
         <button type="button" data-testid="cancel" disabled={answering} onClick={() => answer({ outcome: 'cancel' })}>
           Close
         </button>

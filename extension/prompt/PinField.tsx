@@ -3,6 +3,7 @@ import type { Ref } from 'preact';
 /**
  * The PIN for user verification, when the site asks for it. The worker checks it;
  * a wrong one comes back as the window's error notice (with the tries left).
+ * A security key's PIN uses the same field with its own id, label and help.
  */
 export function PinField({
   value,
@@ -10,31 +11,50 @@ export function PinField({
   disabled,
   required,
   inputRef,
+  id = 'uv-pin',
+  testId = 'pin',
+  label = `Latchkey PIN${required ? '' : ' (the site asks for it)'}`,
+  help = 'The site asked Latchkey to verify that it is you. Enter the PIN you set in Latchkey.',
+  onEnter,
 }: {
   value: string;
   onInput: (pin: string) => void;
   disabled: boolean;
   required: boolean;
   inputRef?: Ref<HTMLInputElement>;
+  id?: string;
+  testId?: string;
+  label?: string;
+  help?: string;
+  /** Enter in the field: instead of submitting the form around it. */
+  onEnter?: () => void;
 }) {
   return (
     <div class="field">
-      <label for="uv-pin">Latchkey PIN{required ? '' : ' (the site asks for it)'}</label>
+      <label for={id}>{label}</label>
       <input
-        id="uv-pin"
+        id={id}
         ref={inputRef}
         type="password"
         inputMode="numeric"
-        data-testid="pin"
+        data-testid={testId}
         autoComplete="off"
         required={required}
         value={value}
         disabled={disabled}
-        aria-describedby="uv-pin-help"
+        aria-describedby={`${id}-help`}
         onInput={(event) => onInput(event.currentTarget.value)}
+        onKeyDown={
+          onEnter &&
+          ((event) => {
+            if (event.key !== 'Enter') return;
+            event.preventDefault();
+            onEnter();
+          })
+        }
       />
-      <p id="uv-pin-help" class="muted help">
-        The site asked Latchkey to verify that it is you. Enter the PIN you set in Latchkey.
+      <p id={`${id}-help`} class="muted help">
+        {help}
       </p>
     </div>
   );

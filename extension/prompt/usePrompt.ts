@@ -53,6 +53,18 @@ export function usePrompt(promptId: string | null): PromptController {
     };
   }, []);
 
+  // While a security key works, the worker's view says when the key waits for a touch.
+  useEffect(() => {
+    if (!answering || !promptId) return;
+    const timer = setInterval(() => {
+      sendToWorker({ kind: 'prompt.load', promptId }).then(
+        (reply) => reply.prompt && setState({ status: 'ready', prompt: reply.prompt }),
+        () => undefined,
+      );
+    }, 250);
+    return () => clearInterval(timer);
+  }, [answering, promptId]);
+
   const send = useCallback(
     (request: Parameters<typeof sendToWorker>[0]) => {
       if (!promptId || sent.current) return;

@@ -3,7 +3,7 @@
  * a `UserDecision` into either the approval or the CTAP error the command ends
  * with, so makeCredential and getAssertion answer a cancel the same way.
  */
-import { AnotherAuthenticatorChosen, CtapError, type UserDecision } from './types';
+import { AnotherAuthenticatorChosen, CtapError, SecurityKeyUsed, type UserDecision } from './types';
 
 export type Approval = Extract<UserDecision, { outcome: 'approve' }>;
 
@@ -20,6 +20,8 @@ export function requireApproval(decision: UserDecision, userVerificationRequired
       throw new CtapError('CTAP2_ERR_OPERATION_DENIED', 'The user cancelled the prompt.');
     case 'use-another-authenticator':
       throw new AnotherAuthenticatorChosen();
+    case 'used-security-key':
+      throw new SecurityKeyUsed();
     case 'approve':
       if (userVerificationRequired && !decision.verified) {
         throw new CtapError('CTAP2_ERR_OPERATION_DENIED', 'User verification was required and did not succeed.');

@@ -11,6 +11,7 @@ import { credentialAlgorithms } from './keys';
 import {
   AnotherAuthenticatorChosen,
   CtapError,
+  SecurityKeyUsed,
   type AuthenticatorEnvironment,
   type GetAssertionRequest,
   type GetAssertionResult,
@@ -50,6 +51,7 @@ export async function getAssertion(env: AuthenticatorEnvironment, request: GetAs
     if (options.up) {
       const decision = await env.ui.prompt({ kind: 'inform-no-credentials-found', rpId }, signal);
       if (decision.outcome === 'use-another-authenticator') throw new AnotherAuthenticatorChosen();
+      if (decision.outcome === 'used-security-key') throw new SecurityKeyUsed();
     }
     throw new CtapError('CTAP2_ERR_NO_CREDENTIALS', `No passkey for ${rpId} on this authenticator matches the request.`);
   }

@@ -44,11 +44,23 @@ export type UserDecision =
     }
   | { outcome: 'cancel' }
   /** "Use another device or security key": the client hands the request to the browser. */
-  | { outcome: 'use-another-authenticator' };
+  | { outcome: 'use-another-authenticator' }
+  /** The ceremony ran on a USB security key instead (the prompt's `securityKey` hook succeeded). */
+  | { outcome: 'used-security-key' };
+
+/**
+ * Runs the ceremony on a security key with the PIN the person typed (none when the key has no
+ * PIN); `onTouch` is called when the key waits for a touch. Rejects with a message the prompt
+ * shows (wrong PIN, no key found); the prompt then waits.
+ */
+export type SecurityKeyHook = (pin: string | undefined, onTouch: () => void) => Promise<void>;
 
 export interface UserInterface {
-  /** Inform prompts resolve once acknowledged; their decision is ignored except cancel/use-another. */
-  prompt(request: UserPrompt, signal?: AbortSignal): Promise<UserDecision>;
+  /**
+   * Inform prompts resolve once acknowledged; their decision is ignored except cancel/use-another.
+   * `securityKey`, when given, lets the person run the ceremony on a security key from the prompt.
+   */
+  prompt(request: UserPrompt, signal?: AbortSignal, securityKey?: SecurityKeyHook): Promise<UserDecision>;
 }
 
 export interface AuthenticatorEnvironment {
@@ -116,6 +128,8 @@ export interface MakeCredentialResult {
   publicKeySpki: Uint8Array;
   /** Whether a client-side discoverable credential was created. */
   residentKey: boolean;
+  /** Set when a USB security key made the credential rather than Latchkey. */
+  transport?: 'usb';
   extensions: {
     /** Present when hmac-secret was asked for: whether the credential has a PRF, and its outputs if salts were given. */
     hmacSecret?: { enabled: boolean; outputs?: Uint8Array[] };
@@ -147,6 +161,8 @@ export interface GetAssertionResult {
   signature: Uint8Array;
   /** user.id of the credential; always returned for discoverable credentials. */
   userHandle: Uint8Array | null;
+  /** Set when a USB security key signed rather than Latchkey. */
+  transport?: 'usb';
   extensions: {
     /** hmac-secret outputs, when salts were given and the credential has a PRF. */
     hmacSecret?: Uint8Array[];
@@ -175,6 +191,14 @@ export class CtapError extends Error {
   ) {
     super(message);
     this.name = 'CtapError';
+  }
+}
+
+/** The prompt ran the ceremony on a security key: the software authenticator stops, the client takes the key's result. */
+export class SecurityKeyUsed extends Error {
+  constructor() {
+    super('the ceremony ran on a security key');
+    this.name = 'SecurityKeyUsed';
   }
 }
 

@@ -6,7 +6,7 @@ import { CeremonyError } from '../webauthn/errors';
 import type { ExtensionInputsJSON, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
-import { type ClientEnvironment, observe } from './clientEnvironment';
+import { type ClientEnvironment, observe, withSecurityKey } from './clientEnvironment';
 import { creationExtensionOutputs, creationExtensions } from './extensions';
 import { resolveRpIdWithRelatedOrigins, type WellKnownFetcher } from './relatedOrigins';
 
@@ -79,8 +79,8 @@ export async function createCredential(
   return runCeremony(
     clampTimeout(options.timeout),
     signal,
-    (ceremonySignal) =>
-      makeCredential(env, {
+    (ceremonySignal) => {
+      const request = {
         clientDataHash,
         rp: { id: rpId, name: options.rp.name },
         user: { id: userId, name: options.user.name, displayName: options.user.displayName },
@@ -90,7 +90,19 @@ export async function createCredential(
         attestation: attestationFormatFor(options.attestation),
         extensions,
         signal: ceremonySignal,
-      }),
+      };
+      // A security key verifies with its own PIN, and keeps a discoverable credential whenever the site prefers one.
+      return withSecurityKey(
+        env,
+        (key, pin, onTouch) =>
+          key.makeCredential(
+            { ...request, options: { rk: residentKey !== 'discouraged', uv: pin !== undefined }, extensions: {} },
+            pin,
+            onTouch,
+          ),
+        (ceremonyEnv) => makeCredential(ceremonyEnv, request),
+      );
+    },
     (result) => toRegistrationResponse(result, clientDataJSON, options.extensions),
   );
 }
@@ -118,13 +130,13 @@ function toRegistrationResponse(
     id,
     rawId: id,
     type: 'public-key',
-    authenticatorAttachment: 'platform',
+    authenticatorAttachment: result.transport === 'usb' ? 'cross-platform' : 'platform',
     clientExtensionResults,
     response: {
       clientDataJSON: toBase64url(clientDataJSON),
       attestationObject: toBase64url(result.attestationObject),
       authenticatorData: toBase64url(result.authenticatorData),
-      transports: ['internal'],
+      transports: [result.transport ?? 'internal'],
       publicKey: toBase64url(result.publicKeySpki),
       publicKeyAlgorithm: result.algorithm,
     },

@@ -5,7 +5,7 @@ import { sha256 } from '../webauthn/bytes';
 import type { AuthenticationResponseJSON, ExtensionInputsJSON, PublicKeyCredentialRequestOptionsJSON } from '../webauthn/types';
 import { type CallerContext, type CeremonyOutcome, clampTimeout, runCeremony, wantsUserVerification } from './ceremony';
 import { clientDataJSONFor } from './clientData';
-import { type ClientEnvironment, observe } from './clientEnvironment';
+import { type ClientEnvironment, observe, withSecurityKey } from './clientEnvironment';
 import { assertionExtensionOutputs, assertionExtensions } from './extensions';
 import { resolveRpIdWithRelatedOrigins, type WellKnownFetcher } from './relatedOrigins';
 
@@ -49,8 +49,8 @@ export async function getAssertion(
   const outcome = await runCeremony(
     clampTimeout(options.timeout),
     signal,
-    (ceremonySignal) =>
-      authenticatorGetAssertion(env, {
+    (ceremonySignal) => {
+      const request = {
         rpId,
         clientDataHash,
         allowList,
@@ -58,7 +58,13 @@ export async function getAssertion(
         handOverWithoutCredentials: onlyWithMatchingPasskey === true,
         extensions,
         signal: ceremonySignal,
-      }),
+      };
+      return withSecurityKey(
+        env,
+        (key, pin, onTouch) => key.getAssertion({ ...request, options: { up: true, uv: pin !== undefined }, extensions: {} }, pin, onTouch),
+        (ceremonyEnv) => authenticatorGetAssertion(ceremonyEnv, request),
+      );
+    },
     (result) => toAuthenticationResponse(result, clientDataJSON, options.extensions),
   );
   if (outcome.kind === 'credential') {
@@ -77,7 +83,7 @@ function toAuthenticationResponse(
     id,
     rawId: id,
     type: 'public-key',
-    authenticatorAttachment: 'platform',
+    authenticatorAttachment: result.transport === 'usb' ? 'cross-platform' : 'platform',
     clientExtensionResults: assertionExtensionOutputs(extensions, result),
     response: {
       clientDataJSON: toBase64url(clientDataJSON),

@@ -170,6 +170,8 @@ export const userDecision = z.discriminatedUnion('outcome', [
     /** "Remember for this site": the site is handed to the browser from now on. */
     rememberForSite: z.boolean().optional(),
   }),
+  /** Run the ceremony on a USB security key through the native bridge, with the key's PIN if it has one. */
+  z.object({ outcome: z.literal('use-security-key'), pin: z.string().min(4).max(63).optional() }),
 ]);
 
 /** What a prompt window answers: a UserDecision, plus the PIN typed, if any. */
@@ -237,6 +239,16 @@ export const extensionRequest = z.discriminatedUnion('kind', [
     limit: z.number().int().min(1).max(1_000).optional(),
   }),
   z.object({ kind: z.literal('diagnostics.clear') }),
+  /** Whether the security-key bridge is installed, and the keys plugged in. */
+  z.object({ kind: z.literal('securityKey.status') }),
+  /** The passkeys on a security key (credential management needs its PIN). */
+  z.object({ kind: z.literal('securityKey.list'), pin: z.string().min(4).max(63), path: z.string().max(512).optional() }),
+  z.object({
+    kind: z.literal('securityKey.delete'),
+    pin: z.string().min(4).max(63),
+    path: z.string().max(512).optional(),
+    credentialId: z.string().min(1).max(1366).regex(/^[A-Za-z0-9_-]+$/),
+  }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
 
@@ -293,6 +305,10 @@ export type PromptView =
       /** The site is set to "ask each time": no place to save is preselected. */
       askWhere: boolean;
       testerMode: boolean;
+      /** "Security key" can run the ceremony on a USB key through the native bridge (when installed). */
+      securityKey?: boolean;
+      /** The security key is waiting for a touch. */
+      touchKey?: boolean;
     }
   | {
       promptId: string;
@@ -302,11 +318,13 @@ export type PromptView =
       candidates: PasskeyView[];
       userVerification: boolean;
       testerMode: boolean;
+      securityKey?: boolean;
+      touchKey?: boolean;
     }
   | { promptId: string; kind: 'excluded'; origin: string; rpId: string; userName: string; testerMode: boolean }
   /** The vault must be created (`setup`) or unlocked before the ceremony can go on. */
   | { promptId: string; kind: 'setup' | 'unlock'; origin: string; rpId: string; testerMode: boolean }
-  | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean };
+  | { promptId: string; kind: 'no-credentials'; origin: string; rpId: string; testerMode: boolean; securityKey?: boolean; touchKey?: boolean };
 
 /** The vault as extension pages see it. */
 export interface VaultStatusView {
@@ -335,7 +353,19 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
           ? { result: unknown }
           : K extends 'diagnostics.list'
             ? { records: import('../diagnostics/record').CeremonyRecord[] }
-            : { ok: true };
+            : K extends 'securityKey.status'
+              ? SecurityKeyStatus
+              : K extends 'securityKey.list'
+                ? { credentials: import('../native/protocol').KeyCredentialJSON[] }
+                : { ok: true };
+
+/** The security-key bridge as extension pages see it. */
+export interface SecurityKeyStatus {
+  installed: boolean;
+  keys: import('../native/protocol').KeySummaryJSON[];
+  /** Why the bridge is unavailable, in plain words. */
+  problem?: string;
+}
 
 /** Errors an extension page gets back. */
 export interface ExtensionError {

@@ -24,11 +24,13 @@ describe('the two packages', () => {
     expect(firefox.permissions).toEqual(chromium.permissions.filter((permission: string) => permission !== 'webAuthenticationProxy'));
   });
 
-  it('both ask only for storage, webNavigation, alarms (Chromium: webAuthenticationProxy) and the related-origins files, expose only the autofill dropdown to pages, and carry a strict CSP', () => {
+  it('both ask only for storage, webNavigation, alarms, nativeMessaging (Chromium: webAuthenticationProxy) and the related-origins files, expose only the autofill dropdown to pages, and carry a strict CSP', () => {
     for (const name of ['chromium', 'firefox'] as const) {
       const manifest = manifestOf(name);
       expect(manifest.permissions).toEqual(
-        name === 'chromium' ? ['storage', 'webNavigation', 'alarms', 'webAuthenticationProxy'] : ['storage', 'webNavigation', 'alarms'],
+        name === 'chromium'
+          ? ['storage', 'webNavigation', 'alarms', 'nativeMessaging', 'webAuthenticationProxy']
+          : ['storage', 'webNavigation', 'alarms', 'nativeMessaging'],
       );
       // Only the WebAuthn related-origins file (/.well-known/webauthn), fetched by the worker.
       expect(manifest.host_permissions).toEqual(['https://*/.well-known/webauthn']);
