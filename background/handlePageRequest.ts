@@ -354,7 +354,7 @@ async function finishRecord(
 function presenceFromAutofill(ui: UserInterface, pick: AutofillPick | undefined, pinRequired: boolean): UserInterface {
   if (pick?.kind !== 'credential' || !pick.presenceConfirmed || pinRequired) return ui;
   return {
-    prompt(request, signal) {
+    prompt(request, signal, securityKey) {
       if (
         request.kind === 'request-existing-credential' &&
         !request.userVerification &&
@@ -362,7 +362,7 @@ function presenceFromAutofill(ui: UserInterface, pick: AutofillPick | undefined,
       ) {
         return Promise.resolve({ outcome: 'approve', verified: false, credentialId: pick.credentialId });
       }
-      return ui.prompt(request, signal);
+      return ui.prompt(request, signal, securityKey);
     },
   };
 }
