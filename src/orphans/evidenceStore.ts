@@ -12,6 +12,8 @@ export interface EvidenceStore {
   logs(credentialIds: readonly string[]): Promise<Map<string, Evidence[]>>;
   /** Forgets a deleted passkey's log. */
   forget(credentialId: string): Promise<void>;
+  /** Sets a passkey's whole log (sync's merge of two browsers' logs, src/sync/mergeEntity.ts). */
+  replace(credentialId: string, rpId: string, entries: Evidence[]): Promise<void>;
 }
 
 interface OrphansDB extends DBSchema {
@@ -43,6 +45,9 @@ export async function openEvidenceStore(name = 'latchkey-orphans'): Promise<Evid
     },
     async forget(credentialId) {
       await db.delete('evidence', credentialId);
+    },
+    async replace(credentialId, rpId, entries) {
+      await db.put('evidence', { credentialId, rpId, entries: entries.slice(-MAX_ENTRIES) });
     },
   };
 }

@@ -34,6 +34,21 @@ export async function renameCredential(db: VaultDatabase, id: string, name: stri
   await Promise.all([tx.store.put({ ...current, name }), tx.done]);
 }
 
+/** What sync may change of a stored passkey without its key: names, and whether it is backed up (BS). */
+export type MetadataPatch = Partial<Pick<CredentialMetadata, 'name' | 'userName' | 'userDisplayName' | 'backupState'>>;
+
+/** Changes metadata in one readwrite transaction (like renameCredential); a missing passkey is skipped. */
+export async function updateCredentialMetadata(db: VaultDatabase, id: string, patch: MetadataPatch): Promise<boolean> {
+  const tx = db.transaction('credentials', 'readwrite');
+  const current = await tx.store.get(id);
+  if (!current) {
+    await tx.done;
+    return false;
+  }
+  await Promise.all([tx.store.put({ ...current, ...patch }), tx.done]);
+  return true;
+}
+
 export async function deleteCredential(db: VaultDatabase, id: string): Promise<void> {
   await db.delete('credentials', id);
 }
