@@ -16,14 +16,14 @@ const evidence = (kind: Evidence['kind'], at: number, origin = 'https://site.exa
 
 describe('merge rules', () => {
   it('concurrent renames: the later hybrid logical clock wins, on both sides', () => {
-    const base = named('Original', clock(1, 'devA'));
-    const onA = named('Renamed on A', clock(10, 'devA'));
-    const onB = named('Renamed on B', clock(12, 'devB'));
+    const original = clock(1, 'devA');
+    const onA: SyncEntity = { v: 1, id: 'cred', name: { value: 'Renamed on A', clock: clock(10, 'devA'), prev: original } };
+    const onB: SyncEntity = { v: 1, id: 'cred', name: { value: 'Renamed on B', clock: clock(12, 'devB'), prev: original } };
     for (const [x, y] of [
       [onA, onB],
       [onB, onA],
     ] as const) {
-      const { entity, conflicts } = mergeEntity(x, y, base);
+      const { entity, conflicts } = mergeEntity(x, y);
       expect(entity.name?.value).toBe('Renamed on B');
       expect(conflicts).toEqual(['name']);
     }
@@ -36,25 +36,27 @@ describe('merge rules', () => {
     expect(mergeEntity(onB, onA).entity.name?.value).toBe('B wins');
   });
 
-  it('a rename on one side only is an update, not a conflict', () => {
+  it('a rename made after seeing the other is an update, not a conflict', () => {
     const base = named('Original', clock(1, 'devA'));
-    const { entity, conflicts } = mergeEntity(base, named('New', clock(5, 'devB')), base);
+    const renamed: SyncEntity = { v: 1, id: 'cred', name: { value: 'New', clock: clock(5, 'devB'), prev: clock(1, 'devA') } };
+    const { entity, conflicts } = mergeEntity(base, renamed);
     expect(entity.name?.value).toBe('New');
     expect(conflicts).toEqual([]);
   });
 
   it('delete against edit: the delete wins, whichever came later, and it is counted as a conflict', () => {
-    const base = named('Original', clock(1, 'devA'));
-    const deleted: SyncEntity = { v: 1, id: 'cred', deleted: { clock: clock(5, 'devB'), at: 5 } };
+    const deleted: SyncEntity = { v: 1, id: 'cred', deleted: { clock: clock(5, 'devB'), at: 5, seen: clock(1, 'devA') } };
     const editedLater = named('Edited after the delete', clock(9, 'devA'));
     for (const [x, y] of [
       [deleted, editedLater],
       [editedLater, deleted],
     ] as const) {
-      const { entity, conflicts } = mergeEntity(x, y, base);
-      expect(entity).toEqual({ v: 1, id: 'cred', deleted: { clock: clock(5, 'devB'), at: 5 } });
+      const { entity, conflicts } = mergeEntity(x, y);
+      expect(entity).toEqual(deleted);
       expect(conflicts).toEqual(['delete-vs-edit']);
     }
+    // A delete of the version the deleter had seen is no conflict.
+    expect(mergeEntity(deleted, named('Original', clock(1, 'devA'))).conflicts).toEqual([]);
   });
 
   it('two deletes settle on the same tombstone', () => {

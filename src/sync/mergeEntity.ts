@@ -21,7 +21,7 @@ export type Conflict = 'name' | 'account' | 'delete-vs-edit';
 
 export interface MergeResult {
   entity: SyncEntity;
-  /** Where both sides changed the same thing since `base` and one change won. */
+  /** Edits made without seeing each other, where one had to lose (each counted by every browser that resolves it). */
   conflicts: Conflict[];
 }
 
@@ -31,40 +31,33 @@ function laterRegister<T>(a: Register<T> | undefined, b: Register<T> | undefined
   return compareHlc(a.clock, b.clock) >= 0 ? a : b;
 }
 
-const changedSince = (register: Register<unknown> | undefined, base: Hlc | undefined) =>
-  register !== undefined && (base === undefined || compareHlc(register.clock, base) > 0);
+/** Whether the losing edit was unknown to the winner's author (its `prev` is older than the loser). */
+function concurrent<T>(a: Register<T> | undefined, b: Register<T> | undefined): boolean {
+  if (!a || !b || JSON.stringify(a.value) === JSON.stringify(b.value)) return false;
+  const [winner, loser] = compareHlc(a.clock, b.clock) >= 0 ? [a, b] : [b, a];
+  return !winner.prev || compareHlc(loser.clock, winner.prev) > 0;
+}
 
-/**
- * Merges two versions of one passkey. `base`, when given, is the version both sides last agreed
- * on; it only decides what counts as a conflict, never the result.
- */
-export function mergeEntity(a: SyncEntity, b: SyncEntity, base?: SyncEntity): MergeResult {
+const newestClock = (entity: SyncEntity): Hlc | undefined =>
+  [entity.name?.clock, entity.account?.clock].filter((clock): clock is Hlc => !!clock).sort(compareHlc).at(-1);
+
+/** Merges two versions of one passkey. */
+export function mergeEntity(a: SyncEntity, b: SyncEntity): MergeResult {
   if (a.id !== b.id) throw new Error('mergeEntity: two different passkeys');
   const conflicts: Conflict[] = [];
   if (a.deleted || b.deleted) {
     const live = a.deleted ? (b.deleted ? undefined : b) : a;
     const deleted =
       a.deleted && b.deleted ? (compareHlc(a.deleted.clock, b.deleted.clock) <= 0 ? a.deleted : b.deleted) : (a.deleted ?? b.deleted)!;
-    // An edit the deleting side never saw, lost to the delete.
-    if (live && (changedSince(live.name, base?.name?.clock) || changedSince(live.account, base?.account?.clock)) && base) {
-      conflicts.push('delete-vs-edit');
-    }
+    // An edit the deleting browser never saw, lost to the delete.
+    const edited = live && newestClock(live);
+    if (edited && (!deleted.seen || compareHlc(edited, deleted.seen) > 0)) conflicts.push('delete-vs-edit');
     return { entity: { v: 1, id: a.id, deleted }, conflicts };
   }
   const name = laterRegister(a.name, b.name);
   const account = laterRegister(a.account, b.account);
-  if (base) {
-    if (a.name?.value !== b.name?.value && changedSince(a.name, base.name?.clock) && changedSince(b.name, base.name?.clock)) {
-      conflicts.push('name');
-    }
-    if (
-      JSON.stringify(a.account?.value) !== JSON.stringify(b.account?.value) &&
-      changedSince(a.account, base.account?.clock) &&
-      changedSince(b.account, base.account?.clock)
-    ) {
-      conflicts.push('account');
-    }
-  }
+  if (concurrent(a.name, b.name)) conflicts.push('name');
+  if (concurrent(a.account, b.account)) conflicts.push('account');
   const entity: SyncEntity = {
     v: 1,
     id: a.id,
@@ -76,6 +69,8 @@ export function mergeEntity(a: SyncEntity, b: SyncEntity, base?: SyncEntity): Me
   if (evidence.length) entity.evidence = evidence;
   return { entity, conflicts };
 }
+
+export { newestClock };
 
 const evidenceKey = (entry: Evidence) => `${entry.kind}|${entry.at}|${entry.origin}`;
 

@@ -20,7 +20,7 @@ import type { Vault } from '../vault/vault';
 import type { CredentialMetadata, VaultDatabase, VaultKeyRecord } from '../vault/vaultDatabase';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { HybridLogicalClock } from './hlc';
-import { mergeEntity, mergeEvidence } from './mergeEntity';
+import { mergeEntity, mergeEvidence, newestClock } from './mergeEntity';
 import { itemBytes, SYNC_QUOTA, type SyncStorageArea } from './syncArea';
 import {
   chunkItems,
@@ -133,14 +133,14 @@ const comparable = (entity: SyncEntity | undefined) =>
 const withoutPasskey = ({ passkey: _passkey, ...rest }: SyncEntity): SyncEntity => rest;
 
 function toSyncedPasskey(record: CredentialRecord): SyncedPasskey {
-  const { name: _n, userName: _u, userDisplayName: _d, signCount: _s, lastUsedAt: _l, backupState: _b, ...passkey } = record;
+  const { id: _i, name: _n, userName: _u, userDisplayName: _d, signCount: _s, lastUsedAt: _l, backupState: _b, ...passkey } = record;
   return passkey;
 }
 
 /** The local version of a register: the base's clock while the value is unchanged, else a new local edit. */
 function register<T>(value: T, base: Register<T> | undefined, tick: () => string): Register<T> {
   if (base && JSON.stringify(base.value) === JSON.stringify(value)) return base;
-  return { value, clock: tick() };
+  return { value, clock: tick(), ...(base ? { prev: base.clock } : {}) };
 }
 
 interface Upload {
@@ -325,7 +325,9 @@ export class SyncEngine {
       } else if (base?.entity.deleted) {
         mine = base.entity;
       } else if (base && base.state === 'synced') {
-        mine = { v: 1, id, deleted: { clock: tick(), at: now() } }; // deleted here since the last round
+        // Deleted here since the last round.
+        const seen = newestClock(base.entity);
+        mine = { v: 1, id, deleted: { clock: tick(), at: now(), ...(seen ? { seen } : {}) } };
       }
       if (!mine && !theirs) {
         if (base) droppedBases.push(id);
@@ -333,7 +335,7 @@ export class SyncEngine {
       }
       let merged: SyncEntity;
       if (mine && theirs) {
-        const result = mergeEntity(mine, theirs, base?.entity);
+        const result = mergeEntity(mine, theirs);
         merged = result.entity;
         conflicts += result.conflicts.length;
       } else {
@@ -356,8 +358,13 @@ export class SyncEngine {
           if (base) droppedBases.push(id); // neither here nor there any more
           continue;
         }
+        if (toBase64url(passkey.credentialId) !== id) {
+          errors.push(`Sync item ${itemKey}: its passkey does not match its id; left as it is.`);
+          continue;
+        }
         await store.add({
           ...passkey,
+          id,
           name: merged.name?.value ?? passkey.rpId,
           userName: merged.account?.value.userName ?? '',
           userDisplayName: merged.account?.value.userDisplayName ?? '',

@@ -8,15 +8,17 @@ import type { Evidence } from '../orphans/evidence';
 import type { CredentialRecord } from '../vault/credentialRecord';
 import type { Hlc } from './hlc';
 
-/** The passkey's parts that never change after creation (plus the large blob as created). */
+/** The passkey's parts that never change after creation (plus the large blob as created); `id` is the entity's. */
 export type SyncedPasskey = Omit<
   CredentialRecord,
-  'name' | 'userName' | 'userDisplayName' | 'signCount' | 'lastUsedAt' | 'backupState'
+  'id' | 'name' | 'userName' | 'userDisplayName' | 'signCount' | 'lastUsedAt' | 'backupState'
 >;
 
 export interface Register<T> {
   value: T;
   clock: Hlc;
+  /** The clock of the version this edit replaced: an edit made without seeing another is a conflict. */
+  prev?: Hlc;
 }
 
 export interface Account {
@@ -35,8 +37,11 @@ export interface SyncEntity {
   account?: Register<Account>;
   /** The orphan detector's evidence log. */
   evidence?: Evidence[];
-  /** Set once deleted anywhere: delete wins over every edit. `at` (wall clock) starts the tombstone's expiry. */
-  deleted?: { clock: Hlc; at: number };
+  /**
+   * Set once deleted anywhere: delete wins over every edit. `at` (wall clock) starts the
+   * tombstone's expiry; `seen` is the newest edit the deleting browser knew of.
+   */
+  deleted?: { clock: Hlc; at: number; seen?: Hlc };
 }
 
 /** Tombstones are kept this long, then removed from sync storage (a browser offline longer may bring the passkey back). */
