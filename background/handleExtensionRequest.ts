@@ -13,6 +13,7 @@ import { recordStore } from './diagnostics';
 import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
 import { loadPolicy, loadSettings, loadSites, saveSettings, saveSiteMode } from './settings';
 import type { Services } from './services';
+import { requestSync, runSync, syncStatus } from './syncService';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
 
@@ -60,7 +61,16 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
     case 'diagnostics.clear':
       await (await recordStore()).clear();
       return { ok: true };
+    case 'sync.status':
+      return { sync: request.run ? await runSync() : await syncStatus() };
   }
+  const reply = await answerVault(request, services);
+  // What the popup changed may need syncing (a rename, a delete, an import, an unlock).
+  if (request.kind.startsWith('passkeys.') || request.kind.startsWith('vault.')) requestSync();
+  return reply;
+}
+
+async function answerVault(request: ExtensionRequest, services: () => Promise<Services>): Promise<AnyReply | undefined> {
   const { db, vault, orphans } = await services();
   const status = async () => ({ vault: await vault.status() });
   // The popup lists and changes passkeys only while the vault is unlocked: on a shared
@@ -77,7 +87,11 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
         const listed =
           request.limit !== undefined ? await firstCredentialsBySite(db, request.limit) : await listCredentialMetadata(db);
         const verdicts = await orphans.verdicts(listed);
-        const passkeys = listed.map((record) => toPasskeyView(record, verdicts.get(record.id)));
+        const notSynced = (await loadSettings()).sync ? new Set((await syncStatus()).notSyncedIds) : new Set<string>();
+        const passkeys = listed.map((record) => ({
+          ...toPasskeyView(record, verdicts.get(record.id)),
+          ...(notSynced.has(record.id) ? { notSynced: true } : {}),
+        }));
         if (request.limit === undefined) return { passkeys, total: listed.length };
         return { passkeys, total: listed.length < request.limit ? listed.length : null };
       }

@@ -20,6 +20,7 @@ import type { Services } from './services';
 import { loadPolicy, loadSettings, saveSiteMode, siteDecision } from './settings';
 import type { VaultService } from './vaultService';
 import { fetchWellKnown } from './wellKnownFetcher';
+import { requestSync } from './syncService';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -239,6 +240,10 @@ export async function handlePageRequest(
           }),
           // User verification is the vault PIN, checked in the worker (promptWindows.ts).
           userVerificationAvailable: opened.pinSet,
+          // With sync on, a new passkey is made to travel: backup eligible, no signature counter
+          // (docs/SYNC.md). BS is 0 until sync has put it in storage.sync; the engine then sets it.
+          backupEligible: settings.sync,
+          backupState: false,
         };
       }
       const outcome =
@@ -272,6 +277,8 @@ export async function handlePageRequest(
     return reply;
   } finally {
     running.delete(key);
+    // A new passkey, a counter or a site's signal (orphan evidence): sync it when sync is on.
+    if (reply?.kind === 'credential' || reply?.kind === 'done') requestSync();
     if (reply) void finishRecord(recorder, begun, key, reply, failure, request, origin, services);
   }
 }

@@ -8,6 +8,7 @@ import { handlePageRequest } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
 import { services } from './services';
 import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
+import { requestSync, syncSwitchChanged } from './syncService';
 import { IDLE_ALARM, vaultService } from './vaultService';
 
 const extensionOrigin = new URL(chrome.runtime.getURL('')).origin;
@@ -42,9 +43,12 @@ loadSettings().then(showTesterBadge, () => undefined);
 
 // Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
 chrome.storage.onChanged.addListener((changes, area) => {
+  // Another browser's change, delivered by the browser's sync: merge it.
+  if (area === 'sync') return requestSync();
   if (!((area === 'local' && changes.settings) || area === 'managed')) return;
   forgetCachedSettings();
   loadSettings().then(showTesterBadge, () => undefined);
+  syncSwitchChanged().catch(() => undefined);
 });
 
 // A first install opens Latchkey's page in a tab: it says what Latchkey does and holds its
@@ -57,5 +61,8 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
 // nobody touches, so its secret does not stay in session memory for the rest of the day.
 chrome.alarms.create(IDLE_ALARM, { periodInMinutes: 1 }).catch(() => undefined);
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === IDLE_ALARM) vaultService().then(({ vault }) => vault.checkIdle(), () => undefined);
+  if (alarm.name !== IDLE_ALARM) return;
+  vaultService().then(({ vault }) => vault.checkIdle(), () => undefined);
+  // Also a sync round now and then, for anything no event announced (it writes nothing when nothing changed).
+  requestSync();
 });

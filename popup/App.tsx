@@ -7,6 +7,7 @@ import { PasskeyList } from './PasskeyList';
 import { SearchBox } from './SearchBox';
 import { SettingsSection } from './SettingsSection';
 import { SitesSection } from './SitesSection';
+import { SyncSection } from './SyncSection';
 import { ExchangeSection } from './ExchangeSection';
 import { TesterBanner } from './TesterBanner';
 import { usePasskeys } from './usePasskeys';
@@ -120,6 +121,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
       {vault.status ? <SecuritySection status={vault.status} vault={vault} /> : null}
       <ExchangeSection exportDisabled={settings.policy.exportDisabled === true} onImported={() => void refresh()} />
       <SitesSection />
+      <SyncSection settings={settings} />
       <SettingsSection {...settings} />
     </>
   );

@@ -11,7 +11,7 @@ interface ToggleProps {
 }
 
 /** One on/off setting: a switch, its label and a line of help. */
-function SettingToggle({ id, label, help, checked, disabled, onChange }: ToggleProps) {
+export function SettingToggle({ id, label, help, checked, disabled, onChange }: ToggleProps) {
   return (
     <div class="setting">
       <input
@@ -42,7 +42,7 @@ export function SettingsSection({
   setTesterAutoApprove,
   setAutoLockMinutes,
   setOnlyWithMatchingPasskey,
-}: SettingsState) {
+}: Omit<SettingsState, 'setSync'>) {
   const lockManaged = policy.autoLockMinutes !== undefined;
   return (
     <section class="settings" aria-labelledby="settings-heading">

@@ -14,6 +14,7 @@ export interface SettingsState {
   setTesterAutoApprove: (on: boolean) => Promise<void>;
   setAutoLockMinutes: (minutes: number) => Promise<void>;
   setOnlyWithMatchingPasskey: (on: boolean) => Promise<void>;
+  setSync: (on: boolean) => Promise<void>;
 }
 
 export function useSettings(): SettingsState {
@@ -62,5 +63,7 @@ export function useSettings(): SettingsState {
   const setAutoLockMinutes = useCallback((minutes: number) => save({ autoLockMinutes: minutes }), [save]);
   const setOnlyWithMatchingPasskey = useCallback((on: boolean) => save({ onlyWithMatchingPasskey: on }), [save]);
 
-  return { settings, policy, error, saving, setTesterAutoApprove, setAutoLockMinutes, setOnlyWithMatchingPasskey };
+  const setSync = useCallback((on: boolean) => save({ sync: on }), [save]);
+
+  return { settings, policy, error, saving, setTesterAutoApprove, setAutoLockMinutes, setOnlyWithMatchingPasskey, setSync };
 }

@@ -179,10 +179,12 @@ export const settingsPatch = z
     onlyWithMatchingPasskey: z.boolean(),
     /** Minutes without use after which the vault locks; 0: only on browser restart or "Lock now". */
     autoLockMinutes: z.number().int().min(0).max(24 * 60),
+    /** Sync passkeys through the browser's own sync (storage.sync), end-to-end encrypted. Off by default. */
+    sync: z.boolean(),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
-export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false, autoLockMinutes: 15 };
+export const DEFAULT_SETTINGS: Settings = { testerAutoApprove: false, onlyWithMatchingPasskey: false, autoLockMinutes: 15, sync: false };
 
 const passphrase = z.string().min(1).max(1024);
 const pin = z.string().min(1).max(256);
@@ -223,6 +225,8 @@ export const extensionRequest = z.discriminatedUnion('kind', [
     limit: z.number().int().min(1).max(1_000).optional(),
   }),
   z.object({ kind: z.literal('diagnostics.clear') }),
+  /** Sync's state for the popup; `run: true` runs a round first ("Sync now"). */
+  z.object({ kind: z.literal('sync.status'), run: z.boolean().optional() }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
 
@@ -244,6 +248,27 @@ export interface PasskeyView {
   health: 'ok' | 'suspected' | 'orphaned';
   /** Why, in plain words. */
   healthReason: string;
+  /** Sync is on and this backup-eligible passkey is kept only in this browser (sync storage was full). */
+  notSynced?: boolean;
+}
+
+/** Sync as the popup shows it (src/sync/syncEngine.ts `SyncStatus`, plus the switch). */
+export interface SyncStatusView {
+  enabled: boolean;
+  /** The organisation switched sync off (managed policy `syncDisabled`). */
+  managedOff: boolean;
+  /** `locked`: sync resumes when the vault is unlocked. */
+  state: 'off' | 'locked' | 'ok' | 'error';
+  lastSyncedAt: number | null;
+  synced: number;
+  notSynced: number;
+  notSyncedIds: string[];
+  deviceBound: number;
+  conflictsResolved: number;
+  errors: string[];
+  bytesInUse: number;
+  quotaBytes: number;
+  nearQuota: boolean;
 }
 
 /** What the prompt window shows. */
@@ -303,7 +328,9 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
           ? { result: unknown }
           : K extends 'diagnostics.list'
             ? { records: import('../diagnostics/record').CeremonyRecord[] }
-            : { ok: true };
+            : K extends 'sync.status'
+              ? { sync: SyncStatusView }
+              : { ok: true };
 
 /** Errors an extension page gets back. */
 export interface ExtensionError {
