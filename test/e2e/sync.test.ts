@@ -250,6 +250,7 @@ describe('sync between two Chromium profiles through storage.sync', () => {
 
   it('past the quota new passkeys stay in their browser, marked not synced, and still sign in; nothing is lost', async () => {
     bridge.online = false; // B need not receive a hundred passkeys; A's quota is what is tested
+    await a.sendFromExtensionPage({ kind: 'settings.set', settings: { sync: true } });
     const made: string[] = [];
     const fillers = await pageA.evaluate(async () => {
       const names: string[] = [];
@@ -282,7 +283,9 @@ describe('sync between two Chromium profiles through storage.sync', () => {
     const popup = await a.openExtensionPage('popup/index.html');
     const quota = await popup.waitForSelector('[data-testid="sync-quota"]');
     expect(await quota!.evaluate((element) => (element as HTMLElement).innerText)).toMatch(/of 100\.0 KiB used .*Almost full/);
-    await popup.waitForSelector('[data-testid="not-synced"]');
+    await (await popup.waitForSelector('[data-testid="search"]'))!.type(newest.userName);
+    const row = await popup.waitForSelector(`[data-passkey-id="${newest.id}"] [data-testid="not-synced"]`);
+    expect(await row!.evaluate((element) => (element as HTMLElement).innerText)).toMatch(/not synced/);
     await popup.close();
   }, 240_000);
 });
