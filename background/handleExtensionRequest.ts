@@ -17,6 +17,17 @@ import { requestSync, runSync, syncStatus } from './syncService';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
 
+/** Requests after which a sync round may have something to do. */
+const SYNC_AFTER: ReadonlySet<ExtensionRequest['kind']> = new Set([
+  'passkeys.rename',
+  'passkeys.delete',
+  'passkeys.show-again',
+  'passkeys.import',
+  'vault.create',
+  'vault.unlock',
+  'vault.changePassphrase',
+]);
+
 /** Requests from Latchkey's own pages (popup, prompt window). Content scripts never get here. */
 export async function handleExtensionRequest(message: unknown, services: () => Promise<Services>): Promise<AnyReply> {
   const parsed = extensionRequest.safeParse(message);
@@ -66,7 +77,7 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
   }
   const reply = await answerVault(request, services);
   // What the popup changed may need syncing (a rename, a delete, an import, an unlock).
-  if (request.kind.startsWith('passkeys.') || request.kind.startsWith('vault.')) requestSync();
+  if (SYNC_AFTER.has(request.kind)) requestSync();
   return reply;
 }
 

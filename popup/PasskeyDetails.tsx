@@ -61,7 +61,11 @@ export function PasskeyDetails({ passkey, hideName = false }: { passkey: Passkey
           {lastUsedText(passkey.lastUsedAt)}
         </span>
         {passkey.notSynced ? (
-          <span class="not-synced" data-testid="not-synced" title="Sync storage is full: this passkey is kept only in this browser.">
+          <span
+            class="not-synced"
+            data-testid="not-synced"
+            title="Sync storage is full: this passkey is kept only in this browser."
+          >
             {' · '}not synced
           </span>
         ) : null}

@@ -53,8 +53,8 @@ export function SyncSection({ settings }: { settings: SettingsState }) {
                 ? `Last synced ${new Date(status.lastSyncedAt).toLocaleString()}.`
                 : 'Not synced yet.'}{' '}
             <span data-testid="sync-counts">
-              {status.synced} synced, {status.notSynced} not synced (sync storage full), {status.deviceBound} only in this browser;{' '}
-              {status.conflictsResolved} {status.conflictsResolved === 1 ? 'conflict' : 'conflicts'} resolved.
+              {status.synced} synced, {status.notSynced} not synced (sync storage full), {status.deviceBound} only in this
+              browser; {status.conflictsResolved} {status.conflictsResolved === 1 ? 'conflict' : 'conflicts'} resolved.
             </span>
           </p>
           <p class={share >= 0.8 ? 'sync-warning' : 'muted'} data-testid="sync-quota">

@@ -105,7 +105,10 @@ export function createMemorySyncArea(options: { now?: () => number; quota?: Part
         if (before === json) continue;
         if (json === undefined) items.delete(key);
         else items.set(key, json);
-        changes[key] = { ...(before !== undefined ? { oldValue: copy(before) } : {}), ...(json !== undefined ? { newValue: copy(json) } : {}) };
+        changes[key] = {
+          ...(before !== undefined ? { oldValue: copy(before) } : {}),
+          ...(json !== undefined ? { newValue: copy(json) } : {}),
+        };
       }
       notify(changes);
     },

@@ -39,7 +39,10 @@ function concurrent<T>(a: Register<T> | undefined, b: Register<T> | undefined): 
 }
 
 const newestClock = (entity: SyncEntity): Hlc | undefined =>
-  [entity.name?.clock, entity.account?.clock].filter((clock): clock is Hlc => !!clock).sort(compareHlc).at(-1);
+  [entity.name?.clock, entity.account?.clock]
+    .filter((clock): clock is Hlc => !!clock)
+    .sort(compareHlc)
+    .at(-1);
 
 /** Merges two versions of one passkey. */
 export function mergeEntity(a: SyncEntity, b: SyncEntity): MergeResult {
@@ -48,7 +51,11 @@ export function mergeEntity(a: SyncEntity, b: SyncEntity): MergeResult {
   if (a.deleted || b.deleted) {
     const live = a.deleted ? (b.deleted ? undefined : b) : a;
     const deleted =
-      a.deleted && b.deleted ? (compareHlc(a.deleted.clock, b.deleted.clock) <= 0 ? a.deleted : b.deleted) : (a.deleted ?? b.deleted)!;
+      a.deleted && b.deleted
+        ? compareHlc(a.deleted.clock, b.deleted.clock) <= 0
+          ? a.deleted
+          : b.deleted
+        : (a.deleted ?? b.deleted)!;
     // An edit the deleting browser never saw, lost to the delete.
     const edited = live && newestClock(live);
     if (edited && (!deleted.seen || compareHlc(edited, deleted.seen) > 0)) conflicts.push('delete-vs-edit');

@@ -9,7 +9,11 @@ const entity: SyncEntity = { v: 1, id: 'credential-id', name: { value: 'Shop (ad
 describe('sync items', () => {
   it('names a passkey’s item by an opaque key, the same in every browser of the vault and different in another vault', async () => {
     const secret = newVaultSecret();
-    const [one, same, other] = await Promise.all([deriveSyncKeys(secret), deriveSyncKeys(secret), deriveSyncKeys(newVaultSecret())]);
+    const [one, same, other] = await Promise.all([
+      deriveSyncKeys(secret),
+      deriveSyncKeys(secret),
+      deriveSyncKeys(newVaultSecret()),
+    ]);
     const key = await itemKeyOf(one, 'credential-id');
     expect(isRecordKey(key)).toBe(true);
     expect(key).not.toContain('credential');
@@ -36,7 +40,8 @@ describe('sync items', () => {
     const sealed = 'e1.' + 'x'.repeat(30_000);
     const items = chunkItems(key, sealed);
     expect(Object.keys(items).length).toBe(4);
-    for (const [name, value] of Object.entries(items)) expect(itemBytes(name, value)).toBeLessThanOrEqual(SYNC_QUOTA.QUOTA_BYTES_PER_ITEM);
+    for (const [name, value] of Object.entries(items))
+      expect(itemBytes(name, value)).toBeLessThanOrEqual(SYNC_QUOTA.QUOTA_BYTES_PER_ITEM);
     expect(reassemble(key, items)).toEqual({ kind: 'whole', sealed, keys: Object.keys(items) });
     expect(chunkItems(key, 'e1.small')).toEqual({ [key]: 'e1.small' });
   });

@@ -67,7 +67,8 @@ export class SyncItemError extends Error {
 }
 
 export async function openEntity(keys: SyncKeys, itemKey: string, text: string): Promise<SyncEntity> {
-  if (!text.startsWith(SEALED_PREFIX)) throw new SyncItemError(itemKey, 'not in a format this version of Latchkey knows; left as it is');
+  if (!text.startsWith(SEALED_PREFIX))
+    throw new SyncItemError(itemKey, 'not in a format this version of Latchkey knows; left as it is');
   let sealed: Uint8Array;
   try {
     sealed = fromBase64url(text.slice(SEALED_PREFIX.length));
@@ -82,7 +83,10 @@ export async function openEntity(keys: SyncKeys, itemKey: string, text: string):
       buf(sealed.slice(IV_LENGTH)),
     );
   } catch {
-    throw new SyncItemError(itemKey, 'cannot be decrypted with this vault’s key (written by another vault, or damaged); left as it is');
+    throw new SyncItemError(
+      itemKey,
+      'cannot be decrypted with this vault’s key (written by another vault, or damaged); left as it is',
+    );
   }
   const entity = decoder.decode(new Uint8Array(plaintext)) as SyncEntity;
   if (!entity || entity.v !== 1 || typeof entity.id !== 'string') {
@@ -102,7 +106,11 @@ function normalise(entity: SyncEntity): SyncEntity {
 }
 
 /** The items one sealed value takes: one item when it fits in QUOTA_BYTES_PER_ITEM, else chunks. */
-export function chunkItems(itemKey: string, sealed: string, perItem: number = SYNC_QUOTA.QUOTA_BYTES_PER_ITEM): Record<string, string> {
+export function chunkItems(
+  itemKey: string,
+  sealed: string,
+  perItem: number = SYNC_QUOTA.QUOTA_BYTES_PER_ITEM,
+): Record<string, string> {
   if (itemBytes(itemKey, sealed) <= perItem) return { [itemKey]: sealed };
   const tag = toBase64url(randomBytes(6));
   // Room for the longest key (`<key>~99`), the JSON quotes and the header `c99.<tag>.`.

@@ -137,7 +137,13 @@ describe('sync between two browsers', () => {
     await b.vault.unlock(PASSPHRASE);
     await settle(a, b);
     const received = await (await b.vault.credentialStore()).get(passkey.id);
-    expect(received).toMatchObject({ rpId: 'shop.example', name: passkey.name, backupEligible: true, backupState: true, signCount: null });
+    expect(received).toMatchObject({
+      rpId: 'shop.example',
+      name: passkey.name,
+      backupEligible: true,
+      backupState: true,
+      signCount: null,
+    });
     expect(received!.privateKeyPkcs8).toEqual(passkey.privateKeyPkcs8);
     expect(received!.userHandle).toEqual(passkey.userHandle);
   });
@@ -209,9 +215,19 @@ describe('sync between two browsers', () => {
     const passkey = syncedPasskey();
     await add(a, passkey);
     await settle(a, b);
-    await a.evidence.append([{ credentialId: passkey.id, rpId: passkey.rpId, evidence: { kind: 'signal-unknown', at: 10, origin: 'https://shop.example' } }]);
+    await a.evidence.append([
+      {
+        credentialId: passkey.id,
+        rpId: passkey.rpId,
+        evidence: { kind: 'signal-unknown', at: 10, origin: 'https://shop.example' },
+      },
+    ]);
     await b.evidence.append([
-      { credentialId: passkey.id, rpId: passkey.rpId, evidence: { kind: 'missing-from-allow-list', at: 11, origin: 'https://shop.example' } },
+      {
+        credentialId: passkey.id,
+        rpId: passkey.rpId,
+        evidence: { kind: 'missing-from-allow-list', at: 11, origin: 'https://shop.example' },
+      },
     ]);
     await settle(a, b);
     for (const one of [a, b]) {
@@ -310,16 +326,37 @@ describe('sync between two browsers', () => {
 
   it('sync storage holds no plaintext key, user handle, site or account name', async () => {
     const { a, b } = await pair();
-    const passkey = syncedPasskey({ rpId: 'bank-of-tests.example', userName: 'grace.hopper', userDisplayName: 'Grace H', name: 'My bank' });
+    const passkey = syncedPasskey({
+      rpId: 'bank-of-tests.example',
+      userName: 'grace.hopper',
+      userDisplayName: 'Grace H',
+      name: 'My bank',
+    });
     await add(a, passkey);
-    await a.evidence.append([{ credentialId: passkey.id, rpId: passkey.rpId, evidence: { kind: 'in-allow-list', at: 1, origin: 'https://bank-of-tests.example' } }]);
+    await a.evidence.append([
+      {
+        credentialId: passkey.id,
+        rpId: passkey.rpId,
+        evidence: { kind: 'in-allow-list', at: 1, origin: 'https://bank-of-tests.example' },
+      },
+    ]);
     await settle(a, b);
     const dump = JSON.stringify(await a.area.get(null));
     const b64 = (bytes: Uint8Array) => toBase64url(bytes);
-    const secrets = ['bank-of-tests', 'grace.hopper', 'Grace H', 'My bank', passkey.id, b64(passkey.privateKeyPkcs8), b64(passkey.userHandle)];
+    const secrets = [
+      'bank-of-tests',
+      'grace.hopper',
+      'Grace H',
+      'My bank',
+      passkey.id,
+      b64(passkey.privateKeyPkcs8),
+      b64(passkey.userHandle),
+    ];
     for (const secret of secrets) expect(dump).not.toContain(secret);
     // Positive control: the same search finds these strings where they are.
-    const local = JSON.stringify(await listCredentialMetadata(b.db), (_, value) => (value instanceof Uint8Array ? b64(value) : value));
+    const local = JSON.stringify(await listCredentialMetadata(b.db), (_, value) =>
+      value instanceof Uint8Array ? b64(value) : value,
+    );
     for (const secret of secrets.slice(0, 5)) expect(local).toContain(secret);
     expect(dump).toContain('"k"'); // the search does read the sync area
   });

@@ -106,7 +106,8 @@ const toKeyItem = (record: VaultKeyRecord, keyId: string): KeyItem => ({
 
 export function keyRecordOf(item: unknown): { record: VaultKeyRecord; keyId: string } | undefined {
   const candidate = item as Partial<KeyItem> | undefined;
-  if (!candidate || candidate.v !== 1 || candidate.kdf !== 'PBKDF2-SHA256' || typeof candidate.keyId !== 'string') return undefined;
+  if (!candidate || candidate.v !== 1 || candidate.kdf !== 'PBKDF2-SHA256' || typeof candidate.keyId !== 'string')
+    return undefined;
   try {
     return {
       keyId: candidate.keyId,
@@ -133,7 +134,16 @@ const comparable = (entity: SyncEntity | undefined) =>
 const withoutPasskey = ({ passkey: _passkey, ...rest }: SyncEntity): SyncEntity => rest;
 
 function toSyncedPasskey(record: CredentialRecord): SyncedPasskey {
-  const { id: _i, name: _n, userName: _u, userDisplayName: _d, signCount: _s, lastUsedAt: _l, backupState: _b, ...passkey } = record;
+  const {
+    id: _i,
+    name: _n,
+    userName: _u,
+    userDisplayName: _d,
+    signCount: _s,
+    lastUsedAt: _l,
+    backupState: _b,
+    ...passkey
+  } = record;
   return passkey;
 }
 
@@ -193,7 +203,12 @@ export class SyncEngine {
   /** The last round's result, without running one. */
   async status(): Promise<SyncStatus> {
     const { state, area, db } = this.options;
-    const [meta, bases, all, records] = await Promise.all([state.meta(), state.bases(), area.get(null), listCredentialMetadata(db)]);
+    const [meta, bases, all, records] = await Promise.all([
+      state.meta(),
+      state.bases(),
+      area.get(null),
+      listCredentialMetadata(db),
+    ]);
     return this.describe(meta, bases, all, records);
   }
 
@@ -286,7 +301,8 @@ export class SyncEngine {
           continue;
         }
         const entity = await openEntity(keys, key, whole.sealed);
-        if ((await itemKeyOf(keys, entity.id)) !== key) throw new SyncItemError(key, 'holds a passkey that belongs under another key; left as it is');
+        if ((await itemKeyOf(keys, entity.id)) !== key)
+          throw new SyncItemError(key, 'holds a passkey that belongs under another key; left as it is');
         remote.set(entity.id, { entity, keys: whole.keys });
         for (const stamp of [entity.name?.clock, entity.account?.clock, entity.deleted?.clock]) if (stamp) clock.receive(stamp);
       } catch (error) {
@@ -319,7 +335,11 @@ export class SyncEngine {
           v: 1,
           id,
           name: register(record.name, base?.entity.name, tick),
-          account: register<Account>({ userName: record.userName, userDisplayName: record.userDisplayName }, base?.entity.account, tick),
+          account: register<Account>(
+            { userName: record.userName, userDisplayName: record.userDisplayName },
+            base?.entity.account,
+            tick,
+          ),
           ...(log.length ? { evidence: log } : {}),
         };
       } else if (base?.entity.deleted) {
@@ -417,7 +437,8 @@ export class SyncEngine {
       const limit = SYNC_QUOTA.QUOTA_BYTES - (isNew ? RESERVE_BYTES : 0);
       if (bytes - freed + added > limit || items + itemDelta > SYNC_QUOTA.MAX_ITEMS) {
         if (isNew) notSynced.add(upload.id);
-        else errors.push('Sync storage is full: a change to a synced passkey waits for room (delete passkeys you no longer need).');
+        else
+          errors.push('Sync storage is full: a change to a synced passkey waits for room (delete passkeys you no longer need).');
         continue;
       }
       bytes += added - freed;
@@ -445,7 +466,11 @@ export class SyncEngine {
       if (Object.keys(writes).length) await area.set(writes);
       if (removes.size) await area.remove([...removes]);
     } catch (error) {
-      await state.saveMeta({ errors: [`Writing to sync storage failed: ${error instanceof Error ? error.message : String(error)}. Nothing was lost here.`] });
+      await state.saveMeta({
+        errors: [
+          `Writing to sync storage failed: ${error instanceof Error ? error.message : String(error)}. Nothing was lost here.`,
+        ],
+      });
       throw error;
     } finally {
       this.budget.spend(operations);

@@ -21,8 +21,10 @@ export class WriteBudget {
     const at = this.now();
     while (this.writes.length && this.writes[0]! <= at - 3_600_000) this.writes.shift();
     const lastMinute = this.writes.filter((time) => time > at - 60_000);
-    if (lastMinute.length + count > this.perMinute) return lastMinute[lastMinute.length + count - this.perMinute - 1]! + 60_000 - at;
-    if (this.writes.length + count > this.perHour) return this.writes[this.writes.length + count - this.perHour - 1]! + 3_600_000 - at;
+    if (lastMinute.length + count > this.perMinute)
+      return lastMinute[lastMinute.length + count - this.perMinute - 1]! + 60_000 - at;
+    if (this.writes.length + count > this.perHour)
+      return this.writes[this.writes.length + count - this.perHour - 1]! + 3_600_000 - at;
     return 0;
   }
 

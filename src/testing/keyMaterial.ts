@@ -37,7 +37,12 @@ export async function keyMaterial(latchkey: LatchkeyBrowser, credentialId?: stri
     const secret = Uint8Array.from(atob(session.secret.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
     const base = await crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
     const key = await crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new TextEncoder().encode('latchkey vault: credential private keys') },
+      {
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: new Uint8Array(32),
+        info: new TextEncoder().encode('latchkey vault: credential private keys'),
+      },
       base,
       { name: 'AES-GCM', length: 256 },
       false,

@@ -139,8 +139,13 @@ export async function deriveSyncKeys(secret: Uint8Array): Promise<VaultSyncKeys>
   const base = await crypto.subtle.importKey('raw', buf(secret), 'HKDF', false, ['deriveKey', 'deriveBits']);
   const params = (label: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: buf(utf8(label)) });
   const [records, ids, keyId] = await Promise.all([
-    crypto.subtle.deriveKey(params('latchkey sync: records'), base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']),
-    crypto.subtle.deriveKey(params('latchkey sync: item ids'), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']),
+    crypto.subtle.deriveKey(params('latchkey sync: records'), base, { name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]),
+    crypto.subtle.deriveKey(params('latchkey sync: item ids'), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+      'sign',
+    ]),
     crypto.subtle.deriveBits(params('latchkey sync: key id'), base, 128),
   ]);
   return { records, ids, keyId: toBase64url(keyId) };

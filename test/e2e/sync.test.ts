@@ -60,9 +60,9 @@ async function installOutbox(latchkey: LatchkeyBrowser): Promise<void> {
 
 /** Delivers what `from` changed to `to`, as one batch. */
 async function pump(from: LatchkeyBrowser, to: LatchkeyBrowser): Promise<void> {
-  const batches = await (await from.extensionPage()).evaluate(() =>
-    (window as unknown as { syncOutbox: Record<string, { value?: unknown }>[] }).syncOutbox.splice(0),
-  );
+  const batches = await (
+    await from.extensionPage()
+  ).evaluate(() => (window as unknown as { syncOutbox: Record<string, { value?: unknown }>[] }).syncOutbox.splice(0));
   if (!batches.length) return;
   const changes: Record<string, { value?: unknown }> = Object.assign({}, ...batches);
   await (
@@ -109,7 +109,9 @@ const syncArea = async (latchkey: LatchkeyBrowser) =>
 
 /** Flags and counter of the newest successful sign-in Latchkey answered (from its ceremony log). */
 async function lastAssertion(latchkey: LatchkeyBrowser): Promise<{ be: boolean; bs: boolean; counter: number }> {
-  const record = (await diagnosticRecords(latchkey)).find((entry) => entry.operation === 'get' && entry.outcome.status === 'success');
+  const record = (await diagnosticRecords(latchkey)).find(
+    (entry) => entry.operation === 'get' && entry.outcome.status === 'success',
+  );
   const response = (record!.outcome as unknown as { response: { response: { authenticatorData: string } } }).response;
   const data = fromBase64url(response.response.authenticatorData);
   return { be: (data[32]! & 0x08) !== 0, bs: (data[32]! & 0x10) !== 0, counter: new DataView(data.buffer).getUint32(33) };
@@ -172,7 +174,9 @@ describe('sync between two Chromium profiles through storage.sync', () => {
     await until('B to adopt the vault key', async () => (await b.vaultStatus()).exists);
     expect(await b.vaultStatus()).toMatchObject({ exists: true, locked: true });
     await b.sendFromExtensionPage({ kind: 'vault.unlock', passphrase: TEST_PASSPHRASE });
-    const received = await until('the passkey on B', async () => (await storedPasskeys(b)).find((passkey) => passkey.userName === USER));
+    const received = await until('the passkey on B', async () =>
+      (await storedPasskeys(b)).find((passkey) => passkey.userName === USER),
+    );
     expect(received).toMatchObject({ rpId: 'syncshop.localhost', backupEligible: true, signCount: null });
     expect((await storedPasskeys(b)).some((passkey) => passkey.userName === 'sync-device-bound-user')).toBe(false);
 
@@ -184,11 +188,17 @@ describe('sync between two Chromium profiles through storage.sync', () => {
 
   it('turning sync off makes new assertions report BS=0, and on again BS=1 (BE stays 1)', async () => {
     await a.sendFromExtensionPage({ kind: 'settings.set', settings: { sync: false } });
-    await until('BS off on A', async () => (await storedPasskeys(a)).find((passkey) => passkey.userName === USER)?.backupState === false);
+    await until(
+      'BS off on A',
+      async () => (await storedPasskeys(a)).find((passkey) => passkey.userName === USER)?.backupState === false,
+    );
     expect(await signIn(pageA, USER)).toMatchObject({ ok: true });
     expect(await lastAssertion(a)).toEqual({ be: true, bs: false, counter: 0 });
     await a.sendFromExtensionPage({ kind: 'settings.set', settings: { sync: true } });
-    await until('BS on again on A', async () => (await storedPasskeys(a)).find((passkey) => passkey.userName === USER)?.backupState === true);
+    await until(
+      'BS on again on A',
+      async () => (await storedPasskeys(a)).find((passkey) => passkey.userName === USER)?.backupState === true,
+    );
     expect(await signIn(pageA, USER)).toMatchObject({ ok: true });
     expect(await lastAssertion(a)).toEqual({ be: true, bs: true, counter: 0 });
   });
@@ -231,11 +241,15 @@ describe('sync between two Chromium profiles through storage.sync', () => {
     await until('A to sync its rename', async () => (await syncStatus(a, true)).lastSyncedAt !== null);
     await b.sendFromExtensionPage({ kind: 'passkeys.rename', id, name: 'Renamed on B' });
     await syncStatus(b, true);
-    const nameOn = async (latchkey: LatchkeyBrowser) => (await storedPasskeys(latchkey)).find((candidate) => candidate.id === id)?.name;
+    const nameOn = async (latchkey: LatchkeyBrowser) =>
+      (await storedPasskeys(latchkey)).find((candidate) => candidate.id === id)?.name;
     expect(await nameOn(a)).toBe('Renamed on A');
     expect(await nameOn(b)).toBe('Renamed on B');
     bridge.online = true;
-    await until('both to show the later rename', async () => (await nameOn(a)) === 'Renamed on B' && (await nameOn(b)) === 'Renamed on B');
+    await until(
+      'both to show the later rename',
+      async () => (await nameOn(a)) === 'Renamed on B' && (await nameOn(b)) === 'Renamed on B',
+    );
     const conflicts = (await syncStatus(a)).conflictsResolved + (await syncStatus(b)).conflictsResolved;
     expect(conflicts).toBeGreaterThanOrEqual(1);
   });
@@ -271,7 +285,11 @@ describe('sync between two Chromium profiles through storage.sync', () => {
     expect(status.nearQuota).toBe(true);
     expect(status.errors).toEqual([]);
     const listed = await storedPasskeys(a);
-    for (const name of made) expect(listed.some((passkey) => passkey.userName === name), name).toBe(true);
+    for (const name of made)
+      expect(
+        listed.some((passkey) => passkey.userName === name),
+        name,
+      ).toBe(true);
     const kept = listed.filter((passkey) => passkey.notSynced);
     expect(kept.length).toBe(status.notSynced);
     const newest = listed.find((passkey) => passkey.userName === made.at(-1))!;
