@@ -13,7 +13,7 @@
  * so are different entities: both are kept.
  */
 import { CLEARING } from '../orphans/classify';
-import { MAX_ENTRIES, type Evidence } from '../orphans/evidence';
+import type { Evidence } from '../orphans/evidence';
 import { compareHlc, type Hlc } from './hlc';
 import type { Register, SyncEntity } from './syncEntity';
 
@@ -79,6 +79,9 @@ export function mergeEntity(a: SyncEntity, b: SyncEntity): MergeResult {
 
 export { newestClock };
 
+/** Evidence entries a synced passkey keeps (the detector keeps up to 20 for a passkey that does not sync). */
+export const SYNCED_EVIDENCE_ENTRIES = 10;
+
 const evidenceKey = (entry: Evidence) => `${entry.kind}|${entry.at}|${entry.origin}`;
 
 function lastClearing(log: readonly Evidence[]): number {
@@ -98,7 +101,8 @@ const byTime = (x: Evidence, y: Evidence) => x.at - y.at || evidenceKey(x).local
  *
  * The result is canonical (the same set of entries in the same order whichever side merges),
  * so two browsers settle on one log: cleared history first (clearing entries last within it),
- * then the standing entries, each part in time order, at most MAX_ENTRIES kept.
+ * then the standing entries, each part in time order, at most SYNCED_EVIDENCE_ENTRIES kept (the
+ * newest: enough to explain the state, and every passkey's log travels in sync storage's 100 KB).
  */
 export function mergeEvidence(a: readonly Evidence[], b: readonly Evidence[]): Evidence[] {
   const cleared = new Set<string>();
@@ -117,5 +121,5 @@ export function mergeEvidence(a: readonly Evidence[], b: readonly Evidence[]): E
     ...history.filter((entry) => CLEARING.has(entry.kind)),
     ...standing,
   ];
-  return ordered.slice(-MAX_ENTRIES).map((entry) => ({ ...entry }));
+  return ordered.slice(-SYNCED_EVIDENCE_ENTRIES).map((entry) => ({ ...entry }));
 }

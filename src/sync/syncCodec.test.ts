@@ -35,6 +35,22 @@ describe('sync items', () => {
     await expect(openEntity(keys, 'rAAAAAAAAAAAAAAAAAAAAAA', '{"x":1}')).rejects.toThrow(/not in a format/);
   });
 
+  it('packs evidence small and gives it back as it was', async () => {
+    const keys = await deriveSyncKeys(newVaultSecret());
+    const withEvidence: SyncEntity = {
+      ...entity,
+      passkey: { rpId: 'shop.example' } as SyncEntity['passkey'],
+      evidence: [
+        { kind: 'in-allow-list', at: 1_700_000_000_123, origin: 'https://shop.example' },
+        { kind: 'signal-unknown', at: 1_700_000_000_456, origin: 'https://login.shop.example' },
+      ],
+    };
+    const bare = await sealEntity(keys, 'rAAAAAAAAAAAAAAAAAAAAAA', { ...withEvidence, evidence: [] });
+    const sealed = await sealEntity(keys, 'rAAAAAAAAAAAAAAAAAAAAAA', withEvidence);
+    expect(await openEntity(keys, 'rAAAAAAAAAAAAAAAAAAAAAA', sealed)).toEqual(withEvidence);
+    expect(sealed.length - bare.length).toBeLessThan(2 * 40); // two entries, origins included
+  });
+
   it('chunks a value too big for one item, each chunk within QUOTA_BYTES_PER_ITEM, and puts it back together', () => {
     const key = 'rAAAAAAAAAAAAAAAAAAAAAA';
     const sealed = 'e1.' + 'x'.repeat(30_000);

@@ -18,6 +18,7 @@ import { Decoder, Encoder } from 'cbor-x';
 import { fromBase64url, toBase64url } from '../webauthn/base64url';
 import { concat, utf8 } from '../webauthn/bytes';
 import { randomBytes, type VaultSyncKeys } from '../vault/vaultCrypto';
+import type { Evidence, EvidenceKind } from '../orphans/evidence';
 import { itemBytes, SYNC_QUOTA } from './syncArea';
 import type { SyncEntity } from './syncEntity';
 
@@ -44,9 +45,44 @@ export const isRecordKey = (key: string) => /^r[A-Za-z0-9_-]{22}$/.test(key);
 export const isChunkKey = (key: string) => /^r[A-Za-z0-9_-]{22}~\d+$/.test(key);
 const associatedData = (itemKey: string) => buf(utf8(`latchkey sync record ${itemKey}`));
 
+/**
+ * Evidence kinds by number, in the sealed form only. Append-only: a number, once given, keeps its
+ * meaning, or older browsers would misread newer items.
+ */
+const EVIDENCE_KINDS: readonly EvidenceKind[] = [
+  'signal-unknown',
+  'not-in-accepted-list',
+  'in-accepted-list',
+  'missing-from-exclude-list',
+  'in-exclude-list',
+  'missing-from-allow-list',
+  'in-allow-list',
+  'asked-again-after-use',
+  'cleared-by-user',
+];
+
+/** An evidence entry as [kind number, time, origin or null for the rpId's own https origin]: about 12 bytes, not 60. */
+type PackedEvidence = [number, number, string | null];
+
+function packEvidence(entries: readonly Evidence[], rpId: string | undefined): PackedEvidence[] {
+  return entries.map(({ kind, at, origin }) => [EVIDENCE_KINDS.indexOf(kind), at, origin === `https://${rpId}` ? null : origin]);
+}
+
+function unpackEvidence(packed: unknown, rpId: string | undefined, itemKey: string): Evidence[] {
+  if (!Array.isArray(packed)) throw new SyncItemError(itemKey, 'decrypted, but its evidence is malformed; left as it is');
+  return packed.map((entry) => {
+    const [kindNumber, at, origin] = entry as PackedEvidence;
+    const kind = EVIDENCE_KINDS[kindNumber];
+    if (!kind || typeof at !== 'number')
+      throw new SyncItemError(itemKey, 'holds evidence this version does not know; left as it is');
+    return { kind, at, origin: origin ?? `https://${rpId}` };
+  });
+}
+
 export async function sealEntity(keys: SyncKeys, itemKey: string, entity: SyncEntity): Promise<string> {
   const iv = randomBytes(IV_LENGTH);
-  const plaintext = new Uint8Array(encoder.encode(entity));
+  const packed = entity.evidence ? { ...entity, evidence: packEvidence(entity.evidence, entity.passkey?.rpId) } : entity;
+  const plaintext = new Uint8Array(encoder.encode(packed));
   const ciphertext = await crypto.subtle.encrypt(
     { name: 'AES-GCM', iv: buf(iv), additionalData: associatedData(itemKey) },
     keys.records,
@@ -92,6 +128,7 @@ export async function openEntity(keys: SyncKeys, itemKey: string, text: string):
   if (!entity || entity.v !== 1 || typeof entity.id !== 'string') {
     throw new SyncItemError(itemKey, 'decrypted, but not a passkey record this version knows; left as it is');
   }
+  if (entity.evidence) entity.evidence = unpackEvidence(entity.evidence, entity.passkey?.rpId, itemKey);
   return normalise(entity);
 }
 

@@ -283,7 +283,7 @@ describe('sync between two browsers', () => {
     expect(after.notSynced).toBe(0);
     expect(after.synced).toBe(200 - deleted);
     expect((await listCredentialMetadata(b.db)).length).toBe(after.synced);
-  });
+  }, 60_000);
 
   it('a passkey with a large blob is chunked over several items and arrives whole', async () => {
     const { a, b } = await pair();

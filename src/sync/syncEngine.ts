@@ -398,7 +398,9 @@ export class SyncEngine {
         if (merged.account && merged.account.value.userName !== record.userName) patch.userName = merged.account.value.userName;
         if (merged.account && merged.account.value.userDisplayName !== record.userDisplayName)
           patch.userDisplayName = merged.account.value.userDisplayName;
-        if (Object.keys(patch).length) await updateCredentialMetadata(db, id, patch);
+        const expected = { name: record.name, userName: record.userName, userDisplayName: record.userDisplayName };
+        // Renamed here while this round ran: keep that rename; the next round merges it.
+        if (Object.keys(patch).length && !(await updateCredentialMetadata(db, id, patch, expected))) this.again = true;
         if (comparable({ v: 1, id, evidence: merged.evidence }) !== comparable({ v: 1, id, evidence: logs.get(id) }))
           await evidence.replace(id, record.rpId, merged.evidence ?? []);
       }

@@ -37,11 +37,22 @@ export async function renameCredential(db: VaultDatabase, id: string, name: stri
 /** What sync may change of a stored passkey without its key: names, and whether it is backed up (BS). */
 export type MetadataPatch = Partial<Pick<CredentialMetadata, 'name' | 'userName' | 'userDisplayName' | 'backupState'>>;
 
-/** Changes metadata in one readwrite transaction (like renameCredential); a missing passkey is skipped. */
-export async function updateCredentialMetadata(db: VaultDatabase, id: string, patch: MetadataPatch): Promise<boolean> {
+/**
+ * Changes metadata in one readwrite transaction (like renameCredential). With `expected`, only if
+ * those fields still hold those values (a rename made meanwhile is not overwritten). Returns
+ * whether it changed the passkey; a missing passkey is skipped.
+ */
+export async function updateCredentialMetadata(
+  db: VaultDatabase,
+  id: string,
+  patch: MetadataPatch,
+  expected: MetadataPatch = {},
+): Promise<boolean> {
   const tx = db.transaction('credentials', 'readwrite');
   const current = await tx.store.get(id);
-  if (!current) {
+  const unchanged =
+    current && Object.entries(expected).every(([field, value]) => current[field as keyof MetadataPatch] === value);
+  if (!current || !unchanged) {
     await tx.done;
     return false;
   }

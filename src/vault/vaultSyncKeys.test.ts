@@ -1,11 +1,15 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
+import { listCredentialMetadata, updateCredentialMetadata } from './credentialMetadata';
+import { record } from './credentialStoreContract';
 import { memorySessionSecret, Vault, VaultLockedError } from './vault';
 import { openVaultDatabase } from './vaultDatabase';
 
 let count = 0;
+const databases: Awaited<ReturnType<typeof openVaultDatabase>>[] = [];
 async function vault() {
   const db = await openVaultDatabase(`vault-sync-keys-${++count}`);
+  databases.push(db);
   return new Vault({ db, session: memorySessionSecret(), now: () => 1_000, autoLockMinutes: () => 0, iterations: 1_000 });
 }
 
@@ -33,5 +37,19 @@ describe('the vault’s side of sync', () => {
     expect(await fresh.status()).toMatchObject({ exists: true, locked: true });
     await fresh.unlock('correct horse battery');
     expect((await fresh.syncKeys()).keyId).toBe((await source.syncKeys()).keyId);
+  });
+
+  it('changes metadata only while the fields still hold what sync read (a rename meanwhile is kept)', async () => {
+    const one = await vault();
+    await one.create('correct horse battery');
+    await (await one.credentialStore()).add(record('a', { name: 'Renamed here meanwhile' }));
+    const db = databases.at(-1)!;
+    expect(await updateCredentialMetadata(db, 'a', { name: 'From sync' }, { name: 'What sync read' })).toBe(false);
+    expect((await listCredentialMetadata(db))[0]!.name).toBe('Renamed here meanwhile');
+    expect(
+      await updateCredentialMetadata(db, 'a', { name: 'From sync', backupState: true }, { name: 'Renamed here meanwhile' }),
+    ).toBe(true);
+    expect((await listCredentialMetadata(db))[0]).toMatchObject({ name: 'From sync', backupState: true });
+    expect(await updateCredentialMetadata(db, 'missing', { name: 'x' })).toBe(false);
   });
 });
