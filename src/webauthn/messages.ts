@@ -252,24 +252,14 @@ export interface PasskeyView {
   notSynced?: boolean;
 }
 
-/** Sync as the popup shows it (src/sync/syncEngine.ts `SyncStatus`, plus the switch). */
-export interface SyncStatusView {
+/** Sync as the popup shows it: the engine's status (src/sync/syncEngine.ts), plus the switch. */
+export type SyncStatusView = import('../sync/syncEngine').SyncStatus & {
   enabled: boolean;
   /** The organisation switched sync off (managed policy `syncDisabled`). */
   managedOff: boolean;
   /** `locked`: sync resumes when the vault is unlocked. */
   state: 'off' | 'locked' | 'ok' | 'error';
-  lastSyncedAt: number | null;
-  synced: number;
-  notSynced: number;
-  notSyncedIds: string[];
-  deviceBound: number;
-  conflictsResolved: number;
-  errors: string[];
-  bytesInUse: number;
-  quotaBytes: number;
-  nearQuota: boolean;
-}
+};
 
 /** What the prompt window shows. */
 export type PromptView =
