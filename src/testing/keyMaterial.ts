@@ -1,6 +1,6 @@
 /**
  * The key bytes a test must not find where they should not be (profile files, sync storage):
- * read through the extension while its vault is unlocked. Chromium only (the service worker).
+ * read through one of the extension's own pages while its vault is unlocked (Chromium and Firefox).
  */
 import type { LatchkeyBrowser } from './launchBrowser';
 
@@ -17,8 +17,8 @@ export interface KeyMaterial {
  * must not be on disk.
  */
 export async function keyMaterial(latchkey: LatchkeyBrowser, credentialId?: string): Promise<KeyMaterial> {
-  const worker = await latchkey.worker();
-  return worker.evaluate(async (wanted) => {
+  const page = await latchkey.extensionPage();
+  return page.evaluate(async (wanted) => {
     const db: IDBDatabase = await new Promise((resolve, reject) => {
       const request = indexedDB.open('latchkey');
       request.onsuccess = () => resolve(request.result);
