@@ -163,7 +163,12 @@ describe.each(browsersUnderTest())('%s: sync between two profiles through storag
   });
 
   it('created on A with sync on, a new browser B unlocks with the passphrase alone and signs in at the RP', async () => {
-    await a.sendFromExtensionPage({ kind: 'settings.set', settings: { sync: true } });
+    // Switched on in the popup, as a person would.
+    const popup = await a.openExtensionPage('popup/index.html');
+    await (await popup.waitForSelector('[data-testid="sync-toggle"]:not([disabled])'))!.click();
+    await popup.waitForSelector('[data-testid="sync-status"]');
+    await popup.close();
+    expect((await a.sendFromExtensionPage<{ settings: { sync: boolean } }>({ kind: 'settings.get' })).settings.sync).toBe(true);
     expect(await pageA.evaluate((name) => window.demo.register(name), USER)).toMatchObject({ ok: true });
     // Backup eligible from creation (multi-device); not yet uploaded at that moment.
     expect(rp.state.credentialsOf(USER)[0]).toMatchObject({ deviceType: 'multiDevice', counter: 0 });
