@@ -48,7 +48,10 @@ chrome.storage.onChanged.addListener((changes, area) => {
   if (!((area === 'local' && changes.settings) || area === 'managed')) return;
   forgetCachedSettings();
   loadSettings().then(showTesterBadge, () => undefined);
-  syncSwitchChanged().catch(() => undefined);
+  const syncSetting = (value: unknown) => (value as { sync?: boolean } | undefined)?.sync === true;
+  if (area === 'managed' || syncSetting(changes.settings?.oldValue) !== syncSetting(changes.settings?.newValue)) {
+    syncSwitchChanged().catch(() => undefined);
+  }
 });
 
 // A first install opens Latchkey's page in a tab: it says what Latchkey does and holds its

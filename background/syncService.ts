@@ -56,20 +56,25 @@ async function syncEnabled(): Promise<boolean> {
 
 let lastFailure: string | null = null;
 
+/** A round, when sync is on; problems end up in the status, never thrown. */
+async function round(): Promise<void> {
+  if (!(await syncEnabled())) return;
+  const sync = await syncEngine();
+  try {
+    // A new browser of the same sync account: its vault is the one in sync storage.
+    await sync.adoptVaultKey();
+    await sync.sync();
+    lastFailure = null;
+  } catch (error) {
+    const expected = error instanceof VaultLockedError || error instanceof SyncStoppedError;
+    lastFailure = expected ? null : String(error);
+    if (!expected) console.warn('Latchkey sync:', error);
+  }
+}
+
 /** Runs a round now (when sync is on) and says how it went. */
 export async function runSync(): Promise<SyncStatusView> {
-  const sync = await syncEngine();
-  if (await syncEnabled()) {
-    try {
-      // A new browser of the same sync account: its vault is the one in sync storage.
-      await sync.adoptVaultKey();
-      await sync.sync();
-      lastFailure = null;
-    } catch (error) {
-      lastFailure = error instanceof VaultLockedError || error instanceof SyncStoppedError ? null : String(error);
-      if (!(error instanceof VaultLockedError || error instanceof SyncStoppedError)) console.warn('Latchkey sync:', error);
-    }
-  }
+  await round();
   return syncStatus();
 }
 
@@ -94,7 +99,7 @@ export function requestSync(): void {
   if (timer) return;
   timer = setTimeout(() => {
     timer = undefined;
-    runSync().catch((error) => console.warn('Latchkey sync:', error));
+    round().catch((error) => console.warn('Latchkey sync:', error));
   }, 500);
 }
 

@@ -311,6 +311,18 @@ describe('sync between two browsers', () => {
     expect((await a.area.get([itemKey!]))[itemKey!]).toBe('e1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'); // left as it is
   });
 
+  it('does not adopt the vault key over passkeys stored before there was a passphrase, and says why', async () => {
+    const a = await side('A');
+    const old = await side('Old', { createVault: false });
+    bridge(a, old);
+    await settle(a);
+    await old.db.put('credentials', syncedPasskey({ name: 'From before the vault' })); // a version-1 record, key in the clear
+    expect(await old.engine.adoptVaultKey()).toBe(false);
+    expect((await old.vault.status()).exists).toBe(false);
+    expect((await old.engine.status()).errors[0]).toMatch(/set a passphrase here first/);
+    expect(await names(old)).toEqual(['From before the vault']);
+  });
+
   it('another vault in sync storage stops sync with a clear error and writes nothing', async () => {
     const a = await side('A');
     const c = await side('C'); // its own vault, its own secret

@@ -218,10 +218,21 @@ export class SyncEngine {
    * whether it did.
    */
   async adoptVaultKey(): Promise<boolean> {
-    const { vault, area } = this.options;
+    const { vault, area, state } = this.options;
     if (await vault.keyRecord()) return false;
     const found = keyRecordOf((await area.get([KEY_ITEM]))[KEY_ITEM]);
     if (!found) return false;
+    if ((await vault.status()).unencryptedCredentials > 0) {
+      // Passkeys from before the passphrase are sealed only by creating a vault here; taking
+      // another browser's key would leave them unreadable. They stay as they are.
+      await state.saveMeta({
+        errors: [
+          'This browser has passkeys from before Latchkey had a passphrase: set a passphrase here first. ' +
+            'Sync then reports “another vault” until you choose which browser’s vault to keep.',
+        ],
+      });
+      return false;
+    }
     await vault.adoptKeyRecord(found.record);
     return true;
   }
