@@ -323,6 +323,18 @@ describe('sync between two browsers', () => {
     expect(await names(old)).toEqual(['From before the vault']);
   });
 
+  it('a damaged vault key item stops the round with a clear error and changes nothing', async () => {
+    const { a, b } = await pair();
+    await add(a, syncedPasskey({ name: 'Kept' }));
+    await settle(a, b);
+    a.area.applyRemote({ [KEY_ITEM]: { newValue: { v: 9 } } });
+    await renameCredential(a.db, (await listCredentialMetadata(a.db))[0]!.id, 'Renamed meanwhile');
+    await expect(a.engine.sync()).rejects.toThrow(/damaged or from a newer Latchkey/);
+    expect((await a.engine.status()).errors[0]).toMatch(/damaged or from a newer Latchkey/);
+    expect(await names(a)).toEqual(['Renamed meanwhile']);
+    expect((await a.area.get([KEY_ITEM]))[KEY_ITEM]).toEqual({ v: 9 });
+  });
+
   it('another vault in sync storage stops sync with a clear error and writes nothing', async () => {
     const a = await side('A');
     const c = await side('C'); // its own vault, its own secret

@@ -278,7 +278,10 @@ export class SyncEngine {
     const localKey = (await vault.keyRecord())!;
     const remoteKey = keyRecordOf(all[KEY_ITEM]);
     if (all[KEY_ITEM] !== undefined && !remoteKey) {
-      throw new SyncStoppedError('The vault key in sync storage is damaged or from a newer Latchkey; nothing was synced.');
+      const message =
+        'The vault key in sync storage is damaged or from a newer Latchkey; nothing was synced and nothing here changed.';
+      await state.saveMeta({ errors: [message] });
+      throw new SyncStoppedError(message);
     }
     if (remoteKey && remoteKey.keyId !== keys.keyId) {
       await state.saveMeta({
@@ -393,16 +396,22 @@ export class SyncEngine {
           errors.push(`Sync item ${itemKey}: its passkey does not match its id; left as it is.`);
           continue;
         }
-        await store.add({
-          ...passkey,
-          id,
-          name: merged.name?.value ?? passkey.rpId,
-          userName: merged.account?.value.userName ?? '',
-          userDisplayName: merged.account?.value.userDisplayName ?? '',
-          signCount: null,
-          lastUsedAt: null,
-          backupState: true,
-        });
+        try {
+          await store.add({
+            ...passkey,
+            id,
+            name: merged.name?.value ?? passkey.rpId,
+            userName: merged.account?.value.userName ?? '',
+            userDisplayName: merged.account?.value.userDisplayName ?? '',
+            signCount: null,
+            lastUsedAt: null,
+            backupState: true,
+          });
+        } catch (error) {
+          // This browser holds a passkey with that id that does not sync (made with sync off): keep it.
+          errors.push(`Sync item ${itemKey} could not be added here: ${error instanceof Error ? error.message : String(error)}`);
+          continue;
+        }
       } else {
         const patch: Parameters<typeof updateCredentialMetadata>[2] = {};
         if (merged.name && merged.name.value !== record.name) patch.name = merged.name.value;
