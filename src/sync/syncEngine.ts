@@ -192,11 +192,18 @@ export class SyncEngine {
     return this.running;
   }
 
-  /** Sync switched off: synced passkeys stay here and report BS=0; sync storage keeps them for other browsers. */
+  /**
+   * Sync switched off: the passkeys this browser synced stay here and report BS=0; sync storage
+   * keeps them for other browsers. (Passkeys sync never touched keep their BS: an imported one
+   * still exists where it came from.)
+   */
   async stop(): Promise<void> {
-    const { db } = this.options;
+    const { db, state } = this.options;
+    const synced = new Set((await state.bases()).map((base) => base.id));
     for (const record of await listCredentialMetadata(db)) {
-      if (record.backupEligible && record.backupState) await updateCredentialMetadata(db, record.id, { backupState: false });
+      if (record.backupEligible && record.backupState && synced.has(record.id)) {
+        await updateCredentialMetadata(db, record.id, { backupState: false });
+      }
     }
   }
 
