@@ -405,6 +405,24 @@ describe('sync between two browsers', () => {
     expect((await listCredentialMetadata(b.db)).length).toBe(30);
   });
 
+  it('postpones a round that would pass its write budget, saying so, and writes it once the minute has passed', async () => {
+    const a = await side('A');
+    const passkey = syncedPasskey();
+    await add(a, passkey);
+    for (let index = 0; index < 60; index++) {
+      await renameCredential(a.db, passkey.id, `Name ${index}`);
+      await a.engine.sync(); // the clock stands still: 60 writes within one minute
+    }
+    await renameCredential(a.db, passkey.id, 'One too many');
+    await expect(a.engine.sync()).rejects.toThrow(/write budget/);
+    expect((await a.engine.status()).errors[0]).toMatch(/Waiting \d+ s for the browser’s sync write limit/);
+    expect(a.area.writeOperations()).toBe(60);
+    time.now += 61_000;
+    await a.engine.sync();
+    expect(a.area.writeOperations()).toBe(61);
+    expect(await names(a)).toEqual(['One too many']);
+  });
+
   it('a passphrase changed in one browser follows to the other', async () => {
     const { a, b } = await pair();
     time.now += 10_000;
