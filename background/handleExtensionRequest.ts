@@ -13,7 +13,7 @@ import { recordStore } from './diagnostics';
 import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
 import { loadPolicy, loadSettings, loadSites, saveSettings, saveSiteMode } from './settings';
 import type { Services } from './services';
-import { requestSync, runSync, syncStatus } from './syncService';
+import { notSyncedIds, requestSync, runSync, syncStatus } from './syncService';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
 
@@ -98,7 +98,7 @@ async function answerVault(request: ExtensionRequest, services: () => Promise<Se
         const listed =
           request.limit !== undefined ? await firstCredentialsBySite(db, request.limit) : await listCredentialMetadata(db);
         const verdicts = await orphans.verdicts(listed);
-        const notSynced = (await loadSettings()).sync ? new Set((await syncStatus()).notSyncedIds) : new Set<string>();
+        const notSynced = await notSyncedIds();
         const passkeys = listed.map((record) => ({
           ...toPasskeyView(record, verdicts.get(record.id)),
           ...(notSynced.has(record.id) ? { notSynced: true } : {}),

@@ -92,6 +92,11 @@ export async function syncStatus(): Promise<SyncStatusView> {
   };
 }
 
+/** The passkeys to mark "not synced" in the popup's list (none while sync is off). */
+export async function notSyncedIds(): Promise<Set<string>> {
+  return (await syncEnabled()) ? (await syncEngine()).notSyncedIds() : new Set();
+}
+
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 /** A round soon: several requests within half a second make one round (one write). */

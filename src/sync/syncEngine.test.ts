@@ -270,6 +270,7 @@ describe('sync between two browsers', () => {
     expect(kept.every((passkey) => passkey.backupState === false)).toBe(true);
     // The oldest passkeys went first; the newest stayed local.
     expect(status.notSyncedIds).toContain(made[199]!.id);
+    expect([...(await a.engine.notSyncedIds())].sort()).toEqual([...status.notSyncedIds].sort());
 
     // Deleted passkeys leave tombstones, which hold their room until they expire.
     const deleted = status.notSynced + 5;

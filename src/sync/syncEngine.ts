@@ -207,6 +207,12 @@ export class SyncEngine {
     }
   }
 
+  /** Passkeys kept only here because sync storage was full (for the popup's list: reads no sync storage). */
+  async notSyncedIds(): Promise<Set<string>> {
+    const bases = await this.options.state.bases();
+    return new Set(bases.filter((base) => base.state === 'not-synced' && !base.entity.deleted).map((base) => base.id));
+  }
+
   /** The last round's result, without running one. */
   async status(): Promise<SyncStatus> {
     const { state, area, db } = this.options;
