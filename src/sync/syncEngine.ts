@@ -434,8 +434,11 @@ export class SyncEngine {
         const expected = { name: record.name, userName: record.userName, userDisplayName: record.userDisplayName };
         // Renamed here while this round ran: keep that rename; the next round merges it.
         if (Object.keys(patch).length && !(await updateCredentialMetadata(db, id, patch, expected))) this.again = true;
-        if (comparable({ v: 1, id, evidence: merged.evidence }) !== comparable({ v: 1, id, evidence: logs.get(id) }))
-          await evidence.replace(id, record.rpId, merged.evidence ?? []);
+        const read = logs.get(id) ?? [];
+        // Evidence the detector added while this round ran is kept; the next round merges it.
+        if (comparable({ v: 1, id, evidence: merged.evidence }) !== comparable({ v: 1, id, evidence: read })) {
+          if (!(await evidence.replace(id, record.rpId, merged.evidence ?? [], read))) this.again = true;
+        }
       }
 
       const baseEntry: BaseEntry = { id, itemKey, entity: withoutPasskey(merged), state: 'synced' };
