@@ -14,8 +14,20 @@ import { deleteKeyCredential, listKeyCredentials, securityKeyStatus } from './se
 import { answerPassphrase, answerPrompt, promptView } from './promptWindows';
 import { loadPolicy, loadSettings, loadSites, saveSettings, saveSiteMode } from './settings';
 import type { Services } from './services';
+import { notSyncedIds, requestSync, runSync, syncStatus } from './syncService';
 
 type AnyReply = ExtensionReply<ExtensionRequest['kind']> | ExtensionError;
+
+/** Requests after which a sync round may have something to do. */
+const SYNC_AFTER: ReadonlySet<ExtensionRequest['kind']> = new Set([
+  'passkeys.rename',
+  'passkeys.delete',
+  'passkeys.show-again',
+  'passkeys.import',
+  'vault.create',
+  'vault.unlock',
+  'vault.changePassphrase',
+]);
 
 /** Requests from Latchkey's own pages (popup, prompt window). Content scripts never get here. */
 export async function handleExtensionRequest(message: unknown, services: () => Promise<Services>): Promise<AnyReply> {
@@ -69,7 +81,16 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
     case 'securityKey.delete':
       await deleteKeyCredential(request.pin, request.credentialId, request.path);
       return { ok: true };
+    case 'sync.status':
+      return { sync: request.run ? await runSync() : await syncStatus() };
   }
+  const reply = await answerVault(request, services);
+  // What the popup changed may need syncing (a rename, a delete, an import, an unlock).
+  if (SYNC_AFTER.has(request.kind)) requestSync();
+  return reply;
+}
+
+async function answerVault(request: ExtensionRequest, services: () => Promise<Services>): Promise<AnyReply | undefined> {
   const { db, vault, orphans } = await services();
   const status = async () => ({ vault: await vault.status() });
   // The popup lists and changes passkeys only while the vault is unlocked: on a shared
@@ -86,7 +107,11 @@ async function answer(request: ExtensionRequest, services: () => Promise<Service
         const listed =
           request.limit !== undefined ? await firstCredentialsBySite(db, request.limit) : await listCredentialMetadata(db);
         const verdicts = await orphans.verdicts(listed);
-        const passkeys = listed.map((record) => toPasskeyView(record, verdicts.get(record.id)));
+        const notSynced = await notSyncedIds();
+        const passkeys = listed.map((record) => ({
+          ...toPasskeyView(record, verdicts.get(record.id)),
+          ...(notSynced.has(record.id) ? { notSynced: true } : {}),
+        }));
         if (request.limit === undefined) return { passkeys, total: listed.length };
         return { passkeys, total: listed.length < request.limit ? listed.length : null };
       }

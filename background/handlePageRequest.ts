@@ -25,6 +25,7 @@ import type { VaultService } from './vaultService';
 import { fetchWellKnown } from './wellKnownFetcher';
 import { securityKeyAuthenticator } from '../src/native/securityKeyAuthenticator';
 import { bridge } from './securityKeys';
+import { requestSync } from './syncService';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
@@ -273,6 +274,10 @@ export async function handlePageRequest(
           userVerificationAvailable: opened.pinSet,
           // "Security key" in the prompt: a USB key through the native bridge, when it is installed (never in tester mode).
           ...(settings.testerAutoApprove ? {} : { securityKey: securityKeyAuthenticator(bridge) }),
+          // With sync on, a new passkey is made to travel: backup eligible, no signature counter
+          // (docs/SYNC.md). BS is 0 until sync has put it in storage.sync; the engine then sets it.
+          backupEligible: settings.sync,
+          backupState: false,
         };
       }
       const outcome =
@@ -306,6 +311,8 @@ export async function handlePageRequest(
     return reply;
   } finally {
     running.delete(key);
+    // A new passkey, a counter or a site's signal (orphan evidence): sync it when sync is on.
+    if (reply?.kind === 'credential' || reply?.kind === 'done') requestSync();
     if (reply) void finishRecord(recorder, begun, key, reply, failure, request, origin, services);
   }
 }

@@ -9,6 +9,7 @@ import { handlePageRequest, keyOf } from './handlePageRequest';
 import { cancelPromptsOfWindow } from './promptWindows';
 import { services } from './services';
 import { forgetCachedSettings, loadSettings, showTesterBadge } from './settings';
+import { requestSync, syncSwitchChanged } from './syncService';
 import { IDLE_ALARM, vaultService } from './vaultService';
 import {
   completionOf,
@@ -118,9 +119,15 @@ void applySettings();
 
 // Tester mode can be switched from the popup or by a test driver through the worker; either way the badge follows.
 chrome.storage.onChanged.addListener((changes, area) => {
+  // Another browser's change, delivered by the browser's sync: merge it.
+  if (area === 'sync') return requestSync();
   if (!((area === 'local' && changes.settings) || area === 'managed')) return;
   forgetCachedSettings();
   void applySettings();
+  const syncSetting = (value: unknown) => (value as { sync?: boolean } | undefined)?.sync === true;
+  if (area === 'managed' || syncSetting(changes.settings?.oldValue) !== syncSetting(changes.settings?.newValue)) {
+    syncSwitchChanged().catch(() => undefined);
+  }
 });
 
 // A first install opens Latchkey's page in a tab: it says what Latchkey does and holds its
@@ -134,9 +141,8 @@ chrome.runtime.onInstalled.addListener(({ reason }) => {
 // nobody touches, so its secret does not stay in session memory for the rest of the day.
 chrome.alarms.create(IDLE_ALARM, { periodInMinutes: 1 }).catch(() => undefined);
 chrome.alarms.onAlarm.addListener((alarm) => {
-  if (alarm.name === IDLE_ALARM)
-    vaultService().then(
-      ({ vault }) => vault.checkIdle(),
-      () => undefined,
-    );
+  if (alarm.name !== IDLE_ALARM) return;
+  vaultService().then(({ vault }) => vault.checkIdle(), () => undefined);
+  // Also a sync round now and then, for anything no event announced (it writes nothing when nothing changed).
+  requestSync();
 });

@@ -1,5 +1,5 @@
 import { createOrphanDetector, type OrphanDetector } from '../src/orphans/detector';
-import { openEvidenceStore } from '../src/orphans/evidenceStore';
+import { openEvidenceStore, type EvidenceStore } from '../src/orphans/evidenceStore';
 import { credentialMetadataOfRp } from '../src/vault/credentialMetadata';
 import { createHub, type Hub, type HubState } from '../src/virtualAuthenticators/hub';
 import { type VaultService, vaultService } from './vaultService';
@@ -7,6 +7,8 @@ import { type VaultService, vaultService } from './vaultService';
 /** What the worker's handlers use, opened once per worker life on first need. */
 export interface Services extends VaultService {
   orphans: OrphanDetector;
+  /** The detector's evidence logs, which sync merges between browsers. */
+  evidence: EvidenceStore;
   /** Tester mode's virtual authenticators. */
   virtual: Hub;
 }
@@ -33,7 +35,12 @@ export function services(): Promise<Services> {
       listByRpId: (rpId: string) => credentialMetadataOfRp(vault.db, rpId),
       get: async (id: string) => vault.db.get('credentials', id),
     };
-    return { ...vault, orphans: createOrphanDetector(directory, evidence, () => Date.now()), virtual: virtualAuthenticators };
+    return {
+      ...vault,
+      orphans: createOrphanDetector(directory, evidence, () => Date.now()),
+      evidence,
+      virtual: virtualAuthenticators,
+    };
   })();
   return opened;
 }

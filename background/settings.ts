@@ -12,6 +12,7 @@ export function loadSettings(): Promise<Settings> {
   cached ??= Promise.all([chrome.storage.local.get(KEY), loadPolicy()]).then(([items, policy]) => {
     const settings = { ...DEFAULT_SETTINGS, ...(items[KEY] as Partial<Settings> | undefined) };
     if (policy.autoLockMinutes !== undefined) settings.autoLockMinutes = policy.autoLockMinutes;
+    if (policy.syncDisabled) settings.sync = false;
     return settings;
   });
   return cached;
@@ -64,6 +65,7 @@ export async function saveSettings(patch: Partial<Settings>): Promise<Settings> 
   if (policy.autoLockMinutes !== undefined && patch.autoLockMinutes !== undefined) {
     throw new Error('The auto-lock time is set by your organisation.');
   }
+  if (policy.syncDisabled && patch.sync) throw new Error('Your organisation has switched sync off.');
   const stored = ((await chrome.storage.local.get(KEY))[KEY] as Partial<Settings> | undefined) ?? {};
   const next = { ...stored, ...patch };
   await chrome.storage.local.set({ [KEY]: next }); // the worker's storage listener updates the badge

@@ -8,6 +8,7 @@ import { SearchBox } from './SearchBox';
 import { SettingsSection } from './SettingsSection';
 import { SecurityKeysSection } from './SecurityKeysSection';
 import { SitesSection } from './SitesSection';
+import { SyncSection } from './SyncSection';
 import { ExchangeSection } from './ExchangeSection';
 import { TesterBanner } from './TesterBanner';
 import { usePasskeys } from './usePasskeys';
@@ -122,6 +123,7 @@ function Unlocked({ settings, vault, testerOn }: { settings: ReturnType<typeof u
       <ExchangeSection exportDisabled={settings.policy.exportDisabled === true} onImported={() => void refresh()} />
       <SitesSection />
       <SecurityKeysSection />
+      <SyncSection settings={settings} />
       <SettingsSection {...settings} />
     </>
   );

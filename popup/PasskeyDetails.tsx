@@ -60,6 +60,15 @@ export function PasskeyDetails({ passkey, hideName = false }: { passkey: Passkey
         <span title={passkey.lastUsedAt === null ? undefined : formatDateTime(passkey.lastUsedAt)}>
           {lastUsedText(passkey.lastUsedAt)}
         </span>
+        {passkey.notSynced ? (
+          <span
+            class="not-synced"
+            data-testid="not-synced"
+            title="Sync storage is full: this passkey is kept only in this browser."
+          >
+            {' · '}not synced
+          </span>
+        ) : null}
       </div>
     </div>
   );

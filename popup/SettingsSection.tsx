@@ -14,7 +14,7 @@ interface ToggleProps {
 const PROXY_AVAILABLE = typeof chrome !== 'undefined' && 'webAuthenticationProxy' in chrome;
 
 /** One on/off setting: a switch, its label and a line of help. */
-function SettingToggle({ id, label, help, checked, disabled, onChange }: ToggleProps) {
+export function SettingToggle({ id, label, help, checked, disabled, onChange }: ToggleProps) {
   return (
     <div class="setting">
       <input
@@ -46,7 +46,7 @@ export function SettingsSection({
   setAutoLockMinutes,
   setOnlyWithMatchingPasskey,
   setInterceptWithProxy,
-}: SettingsState) {
+}: Omit<SettingsState, 'setSync'>) {
   const lockManaged = policy.autoLockMinutes !== undefined;
   return (
     <section class="settings" aria-labelledby="settings-heading">

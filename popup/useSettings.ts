@@ -15,6 +15,7 @@ export interface SettingsState {
   setAutoLockMinutes: (minutes: number) => Promise<void>;
   setOnlyWithMatchingPasskey: (on: boolean) => Promise<void>;
   setInterceptWithProxy: (on: boolean) => Promise<void>;
+  setSync: (on: boolean) => Promise<void>;
 }
 
 export function useSettings(): SettingsState {
@@ -64,6 +65,8 @@ export function useSettings(): SettingsState {
   const setOnlyWithMatchingPasskey = useCallback((on: boolean) => save({ onlyWithMatchingPasskey: on }), [save]);
   const setInterceptWithProxy = useCallback((on: boolean) => save({ interceptWithProxy: on }), [save]);
 
+  const setSync = useCallback((on: boolean) => save({ sync: on }), [save]);
+
   return {
     settings,
     policy,
@@ -73,5 +76,6 @@ export function useSettings(): SettingsState {
     setAutoLockMinutes,
     setOnlyWithMatchingPasskey,
     setInterceptWithProxy,
+    setSync,
   };
 }

@@ -12,6 +12,11 @@ export interface EvidenceStore {
   logs(credentialIds: readonly string[]): Promise<Map<string, Evidence[]>>;
   /** Forgets a deleted passkey's log. */
   forget(credentialId: string): Promise<void>;
+  /**
+   * Sets a passkey's whole log (sync's merge of two browsers' logs, src/sync/mergeEntity.ts), only
+   * if it still is `expected` (evidence added meanwhile is not lost). Returns whether it did.
+   */
+  replace(credentialId: string, rpId: string, entries: Evidence[], expected: readonly Evidence[]): Promise<boolean>;
 }
 
 interface OrphansDB extends DBSchema {
@@ -43,6 +48,16 @@ export async function openEvidenceStore(name = 'latchkey-orphans'): Promise<Evid
     },
     async forget(credentialId) {
       await db.delete('evidence', credentialId);
+    },
+    async replace(credentialId, rpId, entries, expected) {
+      const tx = db.transaction('evidence', 'readwrite');
+      const current = (await tx.store.get(credentialId))?.entries ?? [];
+      if (JSON.stringify(current) !== JSON.stringify(expected)) {
+        await tx.done;
+        return false;
+      }
+      await Promise.all([tx.store.put({ credentialId, rpId, entries: entries.slice(-MAX_ENTRIES) }), tx.done]);
+      return true;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostMatches, minPinLength, parseManagedPolicy, siteModeFor } from './sitePolicy';
+import { hostMatches, managedPolicy, minPinLength, parseManagedPolicy, siteModeFor } from './sitePolicy';
 
 describe('site modes and managed policy', () => {
   it('a site is Latchkey’s unless the user chose otherwise', () => {
@@ -26,5 +26,12 @@ describe('site modes and managed policy', () => {
     expect(parseManagedPolicy(undefined)).toEqual({});
     expect(minPinLength({ pinMinLength: 8 }, 4)).toBe(8);
     expect(minPinLength({}, 4)).toBe(4);
+  });
+
+  it('reads syncDisabled, and the browser’s managed schema declares every member the policy reads', async () => {
+    expect(parseManagedPolicy({ syncDisabled: true })).toEqual({ syncDisabled: true });
+    expect(parseManagedPolicy({ syncDisabled: 'no' })).toEqual({});
+    const schema = (await import('../../public/managed_schema.json')).default as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(managedPolicy.shape).sort());
   });
 });

@@ -19,6 +19,8 @@ export const managedPolicy = z.object({
   pinMinLength: z.number().int().min(4).max(64).optional().catch(undefined),
   autoLockMinutes: z.number().int().min(0).max(1440).optional().catch(undefined),
   exportDisabled: z.boolean().optional().catch(undefined),
+  /** Sync through the browser's storage.sync is off and cannot be switched on. */
+  syncDisabled: z.boolean().optional().catch(undefined),
 });
 export type ManagedPolicy = z.infer<typeof managedPolicy>;
 

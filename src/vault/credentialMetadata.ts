@@ -34,6 +34,32 @@ export async function renameCredential(db: VaultDatabase, id: string, name: stri
   await Promise.all([tx.store.put({ ...current, name }), tx.done]);
 }
 
+/** What sync may change of a stored passkey without its key: names, and whether it is backed up (BS). */
+export type MetadataPatch = Partial<Pick<CredentialMetadata, 'name' | 'userName' | 'userDisplayName' | 'backupState'>>;
+
+/**
+ * Changes metadata in one readwrite transaction (like renameCredential). With `expected`, only if
+ * those fields still hold those values (a rename made meanwhile is not overwritten). Returns
+ * whether it changed the passkey; a missing passkey is skipped.
+ */
+export async function updateCredentialMetadata(
+  db: VaultDatabase,
+  id: string,
+  patch: MetadataPatch,
+  expected: MetadataPatch = {},
+): Promise<boolean> {
+  const tx = db.transaction('credentials', 'readwrite');
+  const current = await tx.store.get(id);
+  const unchanged =
+    current && Object.entries(expected).every(([field, value]) => current[field as keyof MetadataPatch] === value);
+  if (!current || !unchanged) {
+    await tx.done;
+    return false;
+  }
+  await Promise.all([tx.store.put({ ...current, ...patch }), tx.done]);
+  return true;
+}
+
 export async function deleteCredential(db: VaultDatabase, id: string): Promise<void> {
   await db.delete('credentials', id);
 }

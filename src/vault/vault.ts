@@ -16,6 +16,7 @@ import { MAX_PIN_FAILURES, pinBackoffMs, type PinCheck } from './pinRetries';
 import {
   credentialAssociatedData,
   deriveKeyEncryptionKey,
+  deriveSyncKeys,
   deriveVaultKeys,
   newSalt,
   newVaultSecret,
@@ -27,6 +28,7 @@ import {
   UnsealError,
   VAULT_SECRET_ASSOCIATED_DATA,
   type VaultKeys,
+  type VaultSyncKeys,
 } from './vaultCrypto';
 import {
   isLegacy,
@@ -106,6 +108,7 @@ export class Vault {
   private readonly options: VaultOptions;
   /** Derived keys for the secret in the session, so each use does not run HKDF again. */
   private keys: { secret: Uint8Array; keys: VaultKeys } | undefined;
+  private syncKeyCache: { secret: Uint8Array; keys: VaultSyncKeys } | undefined;
   /** PIN checks run one at a time, so two tries cannot both read the same failure count. */
   private pinQueue: Promise<unknown> = Promise.resolve();
 
@@ -314,6 +317,37 @@ export class Vault {
       return { ok: false, reason: 'blocked' };
     }
     return { ok: false, reason: 'wrong', triesLeft: MAX_PIN_FAILURES - failures, retryAfterMs: pinBackoffMs(failures) };
+  }
+
+  /** The keys sync seals and names its items with; the vault must be unlocked. */
+  async syncKeys(): Promise<VaultSyncKeys> {
+    await this.requireUnlocked();
+    const held = (await this.options.session.load())!;
+    if (!this.syncKeyCache || !sameBytes(this.syncKeyCache.secret, held.secret)) {
+      this.syncKeyCache = { secret: held.secret, keys: await deriveSyncKeys(held.secret) };
+    }
+    return this.syncKeyCache.keys;
+  }
+
+  /** The passphrase-sealed vault secret as stored (what sync carries to a new browser), or undefined without a vault. */
+  async keyRecord(): Promise<VaultKeyRecord | undefined> {
+    return (await this.db.get('vault', 'key')) as VaultKeyRecord | undefined;
+  }
+
+  /**
+   * Takes the sealed vault secret another browser of the same sync account put in sync storage:
+   * this browser then unlocks with that vault's passphrase. Only where there is no vault yet, or
+   * to follow a passphrase change of the same vault (`keyId` equal, `changedAt` newer), checked
+   * by the caller while unlocked. Nothing here can decrypt without the passphrase.
+   */
+  async adoptKeyRecord(record: VaultKeyRecord, replace = false): Promise<void> {
+    const tx = this.db.transaction('vault', 'readwrite');
+    const current = await tx.store.get('key');
+    if (current && !replace) {
+      await abortTransaction(tx);
+      throw new Error('The vault already exists.');
+    }
+    await Promise.all([tx.store.put(record, 'key'), tx.done]);
   }
 
   /** Locks when the vault has been idle longer than the auto-lock time. Returns whether it is (still) unlocked. */

@@ -12,6 +12,7 @@
  * (NIST SP 800-38D §8.2.2) and additional authenticated data naming what is
  * sealed, so a sealed key cannot be moved to another record or slot.
  */
+import { toBase64url } from '../webauthn/base64url';
 import { utf8 } from '../webauthn/bytes';
 
 export const PBKDF2_MIN_ITERATIONS = 600_000;
@@ -123,3 +124,29 @@ export function pinMatches(pinKey: CryptoKey, salt: Uint8Array, pin: string, che
 
 export const credentialAssociatedData = (id: string) => `latchkey credential private key ${id}`;
 export const VAULT_SECRET_ASSOCIATED_DATA = 'latchkey vault secret';
+
+/** The keys sync uses (src/sync/): separate HKDF labels, so sync never uses a vault key for anything else. */
+export interface VaultSyncKeys {
+  /** AES-GCM-256: seals each passkey put in the browser's sync storage. */
+  records: CryptoKey;
+  /** HMAC-SHA256: opaque sync item keys from credential ids. */
+  ids: CryptoKey;
+  /** 16 bytes in base64url: tells two vault secrets apart without revealing either. */
+  keyId: string;
+}
+
+export async function deriveSyncKeys(secret: Uint8Array): Promise<VaultSyncKeys> {
+  const base = await crypto.subtle.importKey('raw', buf(secret), 'HKDF', false, ['deriveKey', 'deriveBits']);
+  const params = (label: string) => ({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: buf(utf8(label)) });
+  const [records, ids, keyId] = await Promise.all([
+    crypto.subtle.deriveKey(params('latchkey sync: records'), base, { name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]),
+    crypto.subtle.deriveKey(params('latchkey sync: item ids'), base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, [
+      'sign',
+    ]),
+    crypto.subtle.deriveBits(params('latchkey sync: key id'), base, 128),
+  ]);
+  return { records, ids, keyId: toBase64url(keyId) };
+}

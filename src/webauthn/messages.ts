@@ -190,6 +190,8 @@ export const settingsPatch = z
      * around Latchkey's wrapper (background/webAuthenticationProxy.ts).
      */
     interceptWithProxy: z.boolean(),
+    /** Sync passkeys through the browser's own sync (storage.sync), end-to-end encrypted. Off by default. */
+    sync: z.boolean(),
   })
   .partial();
 export type Settings = Required<z.infer<typeof settingsPatch>>;
@@ -198,6 +200,7 @@ export const DEFAULT_SETTINGS: Settings = {
   onlyWithMatchingPasskey: false,
   autoLockMinutes: 15,
   interceptWithProxy: false,
+  sync: false,
 };
 
 const passphrase = z.string().min(1).max(1024);
@@ -249,6 +252,8 @@ export const extensionRequest = z.discriminatedUnion('kind', [
     path: z.string().max(512).optional(),
     credentialId: z.string().min(1).max(1366).regex(/^[A-Za-z0-9_-]+$/),
   }),
+  /** Sync's state for the popup; `run: true` runs a round first ("Sync now"). */
+  z.object({ kind: z.literal('sync.status'), run: z.boolean().optional() }),
 ]);
 export type ExtensionRequest = z.infer<typeof extensionRequest>;
 
@@ -288,7 +293,18 @@ export interface PasskeyView {
   health: 'ok' | 'suspected' | 'orphaned';
   /** Why, in plain words. */
   healthReason: string;
+  /** Sync is on and this backup-eligible passkey is kept only in this browser (sync storage was full). */
+  notSynced?: boolean;
 }
+
+/** Sync as the popup shows it: the engine's status (src/sync/syncEngine.ts), plus the switch. */
+export type SyncStatusView = import('../sync/syncEngine').SyncStatus & {
+  enabled: boolean;
+  /** The organisation switched sync off (managed policy `syncDisabled`). */
+  managedOff: boolean;
+  /** `locked`: sync resumes when the vault is unlocked. */
+  state: 'off' | 'locked' | 'ok' | 'error';
+};
 
 /** What the prompt window shows. */
 export type PromptView =
@@ -357,7 +373,9 @@ export type ExtensionReply<K extends ExtensionRequest['kind']> = K extends 'pass
               ? SecurityKeyStatus
               : K extends 'securityKey.list'
                 ? { credentials: import('../native/protocol').KeyCredentialJSON[] }
-                : { ok: true };
+                : K extends 'sync.status'
+                  ? { sync: SyncStatusView }
+                  : { ok: true };
 
 /** The security-key bridge as extension pages see it. */
 export interface SecurityKeyStatus {

@@ -90,7 +90,9 @@ describe('managed policy (chrome.storage.managed from the policy folder)', () =>
     writeFileSync(
       policyFile,
       JSON.stringify({
-        '3rdparty': { extensions: { [extensionId]: { handOverSites: ['localhost'], autoLockMinutes: 5, exportDisabled: true, pinMinLength: 6 } } },
+        '3rdparty': {
+          extensions: { [extensionId]: { handOverSites: ['localhost'], autoLockMinutes: 5, exportDisabled: true, pinMinLength: 6, syncDisabled: true } },
+        },
       }),
     );
     latchkey = await launch();
@@ -101,11 +103,14 @@ describe('managed policy (chrome.storage.managed from the policy folder)', () =>
     expect(settings.settings.autoLockMinutes).toBe(5);
     await expect(latchkey.sendFromExtensionPage({ kind: 'settings.set', settings: { autoLockMinutes: 30 } })).rejects.toThrow(/organisation/);
     await expect(latchkey.sendFromExtensionPage({ kind: 'vault.setPin', pin: '1234' })).rejects.toThrow(/at least 6/);
+    await expect(latchkey.sendFromExtensionPage({ kind: 'settings.set', settings: { sync: true } })).rejects.toThrow(/switched sync off/);
 
     const popup = await latchkey.openExtensionPage('popup/index.html');
     await popup.waitForSelector('[data-testid="managed-auto-lock"]');
     expect(await popup.$eval('[data-testid="auto-lock-minutes"]', (input) => (input as HTMLInputElement).disabled)).toBe(true);
     expect(await popup.$eval('[data-testid="managed-sites"]', (p) => (p as HTMLElement).innerText)).toContain('localhost');
+    await popup.waitForSelector('[data-testid="sync-managed"]');
+    expect(await popup.$eval('[data-testid="sync-toggle"]', (input) => (input as HTMLInputElement).disabled)).toBe(true);
     await popup.close();
 
     const page = await openDemo(latchkey.browser, `${rp.url}register`);

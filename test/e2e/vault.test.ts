@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { filesContaining, levelDbChunks } from '../../src/testing/levelDbBytes';
 import { launchBrowser, TEST_PASSPHRASE, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
+import { keyMaterial, privateScalar, type KeyMaterial } from '../../src/testing/keyMaterial';
 import { answerPrompt, openDemo, waitForPrompt } from '../../src/testing/pages';
 
 const PIN = '482916';
@@ -48,68 +49,6 @@ async function typeInto(page: Page, selector: string, text: string): Promise<voi
   await field.type(text);
 }
 
-interface KeyMaterial {
-  credentialId: number[];
-  pkcs8: number[];
-  vaultSecret: number[];
-}
-
-/**
- * Reads the stored credential's private key through the extension while it is
- * unlocked: the sealed key from IndexedDB, the vault secret from session storage,
- * decrypted as src/vault/vaultCrypto.ts does. Only so the test knows which bytes
- * must not be on disk.
- */
-async function keyMaterial(): Promise<KeyMaterial> {
-  const worker = await latchkey!.worker();
-  return worker.evaluate(async () => {
-    const db: IDBDatabase = await new Promise((resolve, reject) => {
-      const request = indexedDB.open('latchkey');
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(request.error);
-    });
-    const records: { id: string; credentialId: Uint8Array; privateKey: { iv: Uint8Array; ciphertext: Uint8Array } }[] =
-      await new Promise((resolve, reject) => {
-        const request = db.transaction('credentials').objectStore('credentials').getAll();
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-    db.close();
-    const record = records[0]!;
-    type Bytes = Uint8Array<ArrayBuffer>;
-    const session = (await chrome.storage.session.get('vaultSession')).vaultSession as { secret: string };
-    const secret = Uint8Array.from(atob(session.secret.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-    const base = await crypto.subtle.importKey('raw', secret, 'HKDF', false, ['deriveKey']);
-    const key = await crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(32), info: new TextEncoder().encode('latchkey vault: credential private keys') },
-      base,
-      { name: 'AES-GCM', length: 256 },
-      false,
-      ['decrypt'],
-    );
-    const pkcs8 = await crypto.subtle.decrypt(
-      {
-        name: 'AES-GCM',
-        iv: record.privateKey.iv as Bytes,
-        additionalData: new TextEncoder().encode(`latchkey credential private key ${record.id}`),
-      },
-      key,
-      record.privateKey.ciphertext as Bytes,
-    );
-    return { credentialId: [...record.credentialId], pkcs8: [...new Uint8Array(pkcs8)], vaultSecret: [...secret] };
-  });
-}
-
-/** The P-256 private scalar d inside PKCS#8 (ECPrivateKey: version 1, then OCTET STRING of 32 bytes). */
-function privateScalar(pkcs8: Uint8Array): Uint8Array {
-  for (let i = 0; i + 37 <= pkcs8.length; i++) {
-    if (pkcs8[i] === 0x02 && pkcs8[i + 1] === 0x01 && pkcs8[i + 2] === 0x01 && pkcs8[i + 3] === 0x04 && pkcs8[i + 4] === 0x20) {
-      return pkcs8.slice(i + 5, i + 37);
-    }
-  }
-  throw new Error('no ECPrivateKey scalar in this PKCS#8');
-}
-
 describe('vault: PIN, encryption at rest, restart', () => {
   let material: KeyMaterial;
 
@@ -137,7 +76,7 @@ describe('vault: PIN, encryption at rest, restart', () => {
     expect(await registration).toMatchObject({ ok: true });
     expect(rp.state.credentialsOf('vera')).toHaveLength(1);
     expect(await latchkey!.vaultStatus()).toMatchObject({ pinFailures: 0 });
-    material = await keyMaterial();
+    material = await keyMaterial(latchkey!);
     expect(material.pkcs8.length).toBeGreaterThan(60);
     await page.close();
   });
