@@ -40,6 +40,34 @@ interface WaitingRequest {
 
 /** Conditional requests waiting for a pick, by the page's request id (unguessable: a random UUID). */
 const waiting = new Map<string, WaitingRequest>();
+/** Dropdown requests that came before their conditional request was set up in the worker. */
+const early = new Map<string, (() => void)[]>();
+
+/**
+ * The dropdown loads as soon as the bridge has relayed the request, and can ask before the worker
+ * has checked it (settings, rpId): it waits for it a little while, rather than be told it ended.
+ */
+const SET_UP_WAIT_MS = 10_000;
+
+function waitingRequest(requestId: string): Promise<WaitingRequest | undefined> {
+  const entry = waiting.get(requestId);
+  if (entry) return Promise.resolve(entry);
+  return new Promise((resolve) => {
+    const arrived = () => {
+      clearTimeout(timer);
+      resolve(waiting.get(requestId));
+    };
+    const timer = setTimeout(() => {
+      early.set(
+        requestId,
+        (early.get(requestId) ?? []).filter((callback) => callback !== arrived),
+      );
+      if (early.get(requestId)?.length === 0) early.delete(requestId);
+      resolve(undefined);
+    }, SET_UP_WAIT_MS);
+    early.set(requestId, [...(early.get(requestId) ?? []), arrived]);
+  });
+}
 
 /** Waits until the person picks in the dropdown; rejects with the signal's reason when the page aborts. */
 export function waitForAutofillPick(
@@ -69,6 +97,8 @@ export function waitForAutofillPick(
       },
     });
     signal.addEventListener('abort', aborted, { once: true });
+    for (const arrived of early.get(requestId) ?? []) arrived();
+    early.delete(requestId);
   });
 }
 
@@ -81,7 +111,7 @@ export async function handleAutofillRequest(
   const parsed = autofillRequest.safeParse(message);
   if (!parsed.success) return { error: `Malformed request: ${parsed.error.issues[0]?.message ?? 'invalid'}` };
   const request: AutofillRequest = parsed.data;
-  const entry = waiting.get(request.requestId);
+  const entry = await waitingRequest(request.requestId);
   // A frame of another tab (or one whose request ended) learns nothing, not even whether it waits.
   if (!entry || sender.tab?.id !== entry.tabId) return { error: 'This sign-in is no longer waiting.' };
   switch (request.kind) {

@@ -47,6 +47,8 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: passkey auto
 
   /** Starts the demo's username-less sign-in as a conditional request, as an autofill page does on load. */
   async function startConditional(site = rp.url): Promise<void> {
+    // Focus events reach a page only in a focused window; a Latchkey window may just have closed.
+    await page.bringToFront();
     await page.goto(`${site}login`);
     await page.waitForFunction(() => typeof window.demo === 'object');
     await page.evaluate(() => {
