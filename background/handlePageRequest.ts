@@ -29,6 +29,26 @@ import { requestSync } from './syncService';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
+/** When the bridge last asked after a request (it does every 2 s while its document lives). */
+const lastPinged = new Map<string, number>();
+/** A passkey autofill request whose document stopped asking this long ago is gone (navigated away, closed). */
+const FORGOTTEN_AFTER_MS = 15_000;
+
+/**
+ * Aborts `controller` once the bridge has stopped asking after `key`: a document that navigated
+ * away or closed cannot abort its passkey autofill request, which would otherwise wait for ever.
+ */
+function abortWhenForgotten(key: string, controller: AbortController): () => void {
+  lastPinged.set(key, Date.now());
+  const timer = setInterval(() => {
+    if (Date.now() - (lastPinged.get(key) ?? 0) > FORGOTTEN_AFTER_MS) controller.abort();
+  }, FORGOTTEN_AFTER_MS / 3);
+  return () => {
+    clearInterval(timer);
+    lastPinged.delete(key);
+  };
+}
+
 /** Diagnostics reports being written, by the same key, so that they are applied in order. */
 const reporting = new Map<string, Promise<void>>();
 
@@ -140,7 +160,10 @@ export async function handlePageRequest(
     running.get(key)?.abort(new DOMException('The operation was aborted.', 'AbortError'));
     return undefined;
   }
-  if (request.kind === 'ping') return { kind: 'alive', running: running.has(key) };
+  if (request.kind === 'ping') {
+    lastPinged.set(key, Date.now());
+    return { kind: 'alive', running: running.has(key) };
+  }
   if (request.kind === 'report') {
     // A pass-through request's first report creates the record; its next one may follow at once.
     // Runtime messages are handled concurrently, so the reports of one request wait for each other.
@@ -206,7 +229,12 @@ export async function handlePageRequest(
       // A wrong rpId is refused at once (SecurityError), not after the person picked.
       const rpId = await resolveRpIdWithRelatedOrigins(caller.origin, request.options.rpId, fetchWellKnown);
       const allowIds = (request.options.allowCredentials ?? []).map((descriptor) => descriptor.id);
-      pick = await waitForAutofillPick(request.requestId, sender.tab?.id ?? -1, rpId, allowIds, controller.signal);
+      const stopWatching = abortWhenForgotten(key, controller);
+      try {
+        pick = await waitForAutofillPick(request.requestId, sender.tab?.id ?? -1, rpId, allowIds, controller.signal);
+      } finally {
+        stopWatching();
+      }
       if (pick.kind === 'other') {
         await recordHandOver('user-chose-another-device');
         return { kind: 'fallback', modal: true };

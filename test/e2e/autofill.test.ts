@@ -66,6 +66,13 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: passkey auto
 
   const result = () => page.evaluate(() => window.__autofill!.result);
 
+  /** `step`, or an error that names it after 20 s: a step that hangs says which it was. */
+  const within = <T>(step: Promise<T>, what: string): Promise<T> =>
+    Promise.race([
+      step,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not settle in 20 s`)), 20_000)),
+    ]);
+
   it('a passkey picked in the dropdown signs in, without any Latchkey window', async () => {
     await startConditional();
     const frame = await dropdown();
@@ -139,7 +146,7 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: passkey auto
   });
 
   it('"Other passkey options" hands the request to the browser\u2019s own dialog, where a passkey Latchkey lacks signs in', async () => {
-    await startConditional();
+    await page.bringToFront();
     const { cdp, authenticatorId } = await addBrowserAuthenticator(page);
     try {
       // A passkey on "another device": registered through Latchkey's "Use another device", so the
@@ -148,13 +155,13 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: passkey auto
       await page.waitForFunction(() => typeof window.demo === 'object');
       const registration = page.evaluate(() => window.demo.register('vera'));
       await answerPrompt(await waitForPrompt(latchkey), '[data-testid="use-another"]');
-      expect(await registration).toMatchObject({ ok: true });
+      expect(await within(registration, 'the registration handed to the browser')).toMatchObject({ ok: true });
 
       await startConditional();
       const frame = await dropdown();
       await frame.click('[data-testid="autofill-other"]');
       // Chromium's own (modal) request, answered by the virtual authenticator, verified by the RP.
-      expect(await result()).toMatchObject({ ok: true, username: 'vera' });
+      expect(await within(result(), 'the sign-in handed to the browser')).toMatchObject({ ok: true, username: 'vera' });
     } finally {
       await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
       await cdp.detach();
