@@ -14,7 +14,14 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoRelyingParty, startDemoRelyingParty } from '../../demo/createDemoServer';
 import { browsersUnderTest, launchBrowser, type LatchkeyBrowser } from '../../src/testing/launchBrowser';
-import { addBrowserAuthenticator, answerPrompt, type DemoResult, openDemo, waitForPrompt } from '../../src/testing/pages';
+import {
+  addBrowserAuthenticator,
+  answerPrompt,
+  type DemoResult,
+  openDemo,
+  waitForPrompt,
+  waitForRecord,
+} from '../../src/testing/pages';
 
 declare global {
   interface Window {
@@ -144,6 +151,22 @@ describe.runIf(browsersUnderTest().includes('chromium'))('chromium: passkey auto
     expect(await result()).toMatchObject({ ok: false, error: { name: 'AbortError' } });
     await page.waitForFunction(() => document.querySelector('latchkey-autofill') === null);
   });
+
+  it('a page that navigates away while its autofill request waits leaves nothing waiting in the worker', async () => {
+    await startConditional();
+    const pending = await waitForRecord(
+      latchkey,
+      (record) => record.request.mediation === 'conditional' && record.outcome.status === 'pending',
+    );
+    await page.goto(`${rp.url}`);
+    // The bridge of the old document no longer asks after it: the worker ends it (15 s after the last ask).
+    const ended = await waitForRecord(
+      latchkey,
+      (record) => record.key === pending.key && record.outcome.status === 'error',
+      30_000,
+    );
+    expect(ended.outcome).toMatchObject({ status: 'error', name: 'AbortError' });
+  }, 60_000);
 
   it('"Other passkey options" hands the request to the browser\u2019s own dialog, where a passkey Latchkey lacks signs in', async () => {
     await page.bringToFront();
