@@ -29,7 +29,7 @@ import { requestSync } from './syncService';
 
 /** Ceremonies under way, keyed by tab, frame and the page's request id, so one frame cannot abort another's. */
 const running = new Map<string, AbortController>();
-/** When the bridge last asked after a request (it does every 2 s while its document lives). */
+/** When the bridge last asked after a watched passkey autofill request (it asks every 2 s while its document lives). */
 const lastPinged = new Map<string, number>();
 /** A passkey autofill request whose document stopped asking this long ago is gone (navigated away, closed). */
 const FORGOTTEN_AFTER_MS = 15_000;
@@ -161,7 +161,8 @@ export async function handlePageRequest(
     return undefined;
   }
   if (request.kind === 'ping') {
-    lastPinged.set(key, Date.now());
+    // Only watched requests (passkey autofill) are tracked, so the map holds nothing else.
+    if (lastPinged.has(key)) lastPinged.set(key, Date.now());
     return { kind: 'alive', running: running.has(key) };
   }
   if (request.kind === 'report') {
