@@ -7,7 +7,11 @@ import { type FrameLink, frameHasFeature, type PolicyFeature } from './framePoli
  * MessageSender.origin, its ancestors from webNavigation. Nothing here comes from the page.
  */
 export async function callerContextOf(sender: chrome.runtime.MessageSender): Promise<CallerContext> {
-  const chain = await frameChainOf(sender);
+  return callerContextOfChain(await frameChainOf(sender));
+}
+
+/** The caller as `frameChainOf` found it: the frame's origin, the top-level one, and whether all agree. */
+export function callerContextOfChain(chain: readonly FrameLink[]): CallerContext {
   const origin = chain[0]!.origin;
   const topOrigin = chain.at(-1)!.origin;
   // "sameOriginWithAncestors" is false if any ancestor is of another origin.
@@ -50,15 +54,18 @@ export async function frameChainOf(sender: chrome.runtime.MessageSender): Promis
 const documentsTellTheirPolicy = () => typeof (chrome.runtime as { getBrowserInfo?: unknown }).getBrowserInfo !== 'function';
 
 /**
- * Whether a cross-origin frame may use WebAuthn, where the MAIN-world script could not ask its
+ * Whether a cross-origin frame (`chain`, from `frameChainOf`) may use WebAuthn, where the MAIN-world script could not ask its
  * document (Firefox): judged from the frame tree and the iframes' `allow` attributes, which the
  * bridge in each parent frame reads (background/framePolicy.ts).
  */
-export async function framePolicyAllows(sender: chrome.runtime.MessageSender, feature: PolicyFeature): Promise<boolean> {
+export async function framePolicyAllows(
+  sender: chrome.runtime.MessageSender,
+  chain: readonly FrameLink[],
+  feature: PolicyFeature,
+): Promise<boolean> {
   if (documentsTellTheirPolicy()) return true;
   const tabId = sender.tab?.id;
   if (tabId === undefined) return true;
-  const chain = await frameChainOf(sender);
   return frameHasFeature(chain, feature, async (parentFrameId, frameId) => {
     const reply = (await chrome.tabs
       .sendMessage(tabId, { kind: FRAME_ALLOW_QUERY, frameId }, { frameId: parentFrameId })

@@ -14,7 +14,7 @@ import type { BrowserReason, RecordContext, RecordedOutcome, ResponseJSONLike } 
 import type { Recorder } from '../src/diagnostics/recorder';
 import { CeremonyError } from '../src/webauthn/errors';
 import { type PageReply, type PageRequest, pageRequest } from '../src/webauthn/messages';
-import { callerContextOf, framePolicyAllows } from './callerContext';
+import { callerContextOf, callerContextOfChain, frameChainOf, framePolicyAllows } from './callerContext';
 import { type AutofillPick, waitForAutofillPick } from './conditionalMediation';
 import { recorder as workerRecorder } from './diagnostics';
 import { virtualEnvironment } from '../src/virtualAuthenticators/virtualEnvironment';
@@ -183,7 +183,8 @@ export async function handlePageRequest(
   let failure: unknown;
   let origin = sender.origin ?? 'null';
   try {
-    const [caller, settings, service] = await Promise.all([callerContextOf(sender), loadSettings(), services()]);
+    const [frames, settings, service] = await Promise.all([frameChainOf(sender), loadSettings(), services()]);
+    const caller = callerContextOfChain(frames);
     const { orphans, virtual, vault } = service;
     origin = caller.origin;
     begun = recorder.begin(recordBase(sender, key, caller, request, 'latchkey'));
@@ -204,7 +205,7 @@ export async function handlePageRequest(
     // Firefox: a cross-origin frame's permissions policy, which its document could not tell.
     if (!caller.sameOriginWithAncestors) {
       const feature = request.kind === 'create' ? 'publickey-credentials-create' : 'publickey-credentials-get';
-      if (!(await framePolicyAllows(sender, feature))) {
+      if (!(await framePolicyAllows(sender, frames, feature))) {
         throw new CeremonyError('cross-origin-iframe', `the '${feature}' feature is not enabled in this frame`);
       }
     }

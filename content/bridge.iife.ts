@@ -51,9 +51,10 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
         message: `Latchkey could not complete the request: ${why}. Please try again.`,
       });
     const kind = (request as { kind?: unknown } | null)?.kind;
+    const conditional = (request as { mediation?: unknown } | null)?.mediation === 'conditional';
     if (kind === 'abort') autofill.end(requestId);
     // Passkey autofill: Latchkey's dropdown is offered while the request waits.
-    if (kind === 'get' && (request as { mediation?: unknown }).mediation === 'conditional') autofill.begin(requestId);
+    if (kind === 'get' && conditional) autofill.begin(requestId);
     // A worker stopped mid-ceremony (crash, update, the browser's own housekeeping) forgets the
     // request; asking now and then turns that into an error instead of a promise that never settles.
     let unanswered = 0;
@@ -74,7 +75,6 @@ import { BRIDGE_HELLO, type PortReply } from './channel';
       );
     }, PING_MS);
     const options = (request as { options?: { timeout?: unknown } } | null)?.options;
-    const conditional = (request as { mediation?: unknown } | null)?.mediation === 'conditional';
     if ((kind === 'create' || kind === 'get') && !conditional) {
       const timeout = typeof options?.timeout === 'number' ? options.timeout : undefined;
       deadline = setTimeout(
