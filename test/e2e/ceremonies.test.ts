@@ -80,8 +80,16 @@ describe.each(browsersUnderTest())('%s: register and sign in with a Latchkey pas
     await (await popup.waitForSelector(`${row} [data-testid="delete"]`, { visible: true }))!.click();
     const confirmText = await popup.$eval('body', (body) => body.innerText);
     expect(confirmText).toContain('Work laptop');
-    // Visible first: the confirmation renders inside the virtual list, which may still be laying out.
-    await (await popup.waitForSelector('[data-testid="confirm-delete"]', { visible: true }))!.click();
+    // Visible and still: the confirmation renders inside the virtual list, which may still be
+    // laying out, and a click lands where the button was (Firefox's WebDriver BiDi clicks by position).
+    const confirm = await popup.waitForSelector('[data-testid="confirm-delete"]', { visible: true });
+    await popup.waitForFunction(async () => {
+      const place = () => JSON.stringify(document.querySelector('[data-testid="confirm-delete"]')?.getBoundingClientRect());
+      const before = place();
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      return before !== undefined && before === place();
+    });
+    await confirm!.click();
     await popup.waitForFunction((selector) => !document.querySelector(selector), {}, row);
     await popup.close();
     expect((await storedPasskeys(latchkey)).some((passkey) => passkey.id === alice.id)).toBe(false);
